@@ -1,0 +1,99 @@
+"""The ``coopkg`` command line. It only parses arguments and wires the stages."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import CoopkgError
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import BuildOptions, build, format_summary
+    from .reasoning import ReasoningBudget
+
+    options = BuildOptions(
+        root=Path(args.root), dist=Path(args.out), reason=not args.no_reason,
+        budget=ReasoningBudget(seconds=args.max_seconds, max_ratio=args.max_ratio),
+    )
+    result = build(options)
+    print(format_summary(result))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .web import create_app
+
+    app = create_app({"DIST": args.dist})
+    app.run(host=args.host, port=args.port)
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
+    from .store import open_store
+
+    text = Path(args.file).read_text(encoding="utf-8") if args.file != "-" else sys.stdin.read()
+    store = open_store(Path(args.dist))
+    try:
+        results = store.query(text)
+    except SyntaxError as error:
+        raise CoopkgError(f"{args.file}: malformed query: {error}") from None
+    if isinstance(results, ox.QuerySolutions):
+        sys.stdout.write(results.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8"))
+    elif isinstance(results, ox.QueryBoolean):
+        print("true" if bool(results) else "false")
+    else:
+        sys.stdout.write(results.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="coopkg", description="Build and serve the coopkg knowledge graph.")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    b = commands.add_parser("build", help="validate, reason and publish a release into dist/",
+                            description="Parse ontology/, shapes/ and data/ strictly, check undefined terms, "
+                            "dangling links and SHACL, compute the OWL 2 RL closure and write the release "
+                            "atomically (a failed build leaves the previous one intact).")
+    b.add_argument("--root", default=".", help="project directory holding ontology/, shapes/, data/ (default: .)")
+    b.add_argument("--out", default="dist", help="release directory to (re)place (default: dist)")
+    b.add_argument("--no-reason", action="store_true", help="skip OWL 2 RL reasoning (faster checks)")
+    b.add_argument("--max-seconds", type=float, default=300.0, help="time budget of the closure (default 300)")
+    b.add_argument("--max-ratio", type=float, default=10.0,
+                   help="stop if inferred triples exceed this multiple of asserted ones (default 10)")
+    b.set_defaults(run=_build)
+
+    s = commands.add_parser("serve", help="serve the SPARQL endpoint over a built release",
+                            description="Serve /sparql and / over the release in --dist (development server; "
+                            "binds to 127.0.0.1 unless told otherwise).")
+    s.add_argument("--dist", default="dist", help="release directory (default: dist)")
+    s.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    s.set_defaults(run=_serve)
+
+    q = commands.add_parser("query", help="run a SPARQL query file against a built release",
+                            description="Run a SPARQL query (file, or - for stdin) over the union of all graphs "
+                            "of the release, asserted and inferred; prints TSV.")
+    q.add_argument("file", help="query file, or - for standard input")
+    q.add_argument("--dist", default="dist", help="release directory (default: dist)")
+    q.set_defaults(run=_query)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except CoopkgError as error:
+        print(f"coopkg: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("coopkg: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
