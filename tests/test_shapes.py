@@ -166,6 +166,144 @@ CASES = {
     ),
 }
 
+# One case per remaining property shape, generated: (property, bad value, message).
+_SIMPLE = [
+    ("startDate", '"2016"', "coop:startDate must be one xsd:gYear, xsd:gYearMonth or xsd:date"),
+    ("endDate", '"2016"', "coop:endDate must be one xsd:gYear, xsd:gYearMonth or xsd:date"),
+    ("issued", '"2019-02-18T00:00:00"', "coop:issued must be one xsd:gYear, xsd:gYearMonth or xsd:date"),
+    ("refPeriod", "2019", "coop:refPeriod must be one xsd:gYear, xsd:gYearMonth or xsd:date"),
+    ("publicationYear", '"2019-05"^^xsd:gYearMonth', "coop:publicationYear must be one xsd:gYear"),
+    ("aim", '"aim"', "coop:aim must be language-tagged text"),
+    ("theme", '"theme"', "coop:theme must be language-tagged text"),
+    ("criterion", '"c"', "coop:criterion must be language-tagged text"),
+    ("jobTitle", '"title"', "coop:jobTitle must be language-tagged text"),
+    ("role", '"role"', "coop:role must be language-tagged text"),
+    ("statedValue", '"10 余家"', "coop:statedValue must be language-tagged text"),
+    ("tierRank", '"1.5"^^xsd:decimal', "coop:tierRank must be one positive xsd:integer"),
+    ("edition", "-1", "coop:edition must be one positive xsd:integer"),
+    ("dominantMechanism", "kg:testland", "coop:dominantMechanism must point at a coop:Mechanism concept"),
+    ("usesMechanism", "kg:testland", "coop:usesMechanism must point at a coop:Mechanism concept"),
+    ("recommendsMechanism", "kg:testland", "coop:recommendsMechanism must point at a coop:Mechanism concept"),
+    ("hasTier", "kg:testland", "coop:hasTier must point at a coop:Tier concept"),
+    ("adoptsMeasure", "kg:testland", "coop:adoptsMeasure must point at a coop:Measure concept"),
+    ("focusArea", "kg:testland", "coop:focusArea must point at a coop:TechnologyField concept"),
+]
+
+
+def _simple_value(value: str) -> str:
+    if value.startswith("kg:"):
+        return f"<{KG}{value[3:]}>"
+    if value.startswith('"') and "^^xsd:" in value:
+        lexical, datatype = value.split("^^xsd:")
+        return f"{lexical}^^<http://www.w3.org/2001/XMLSchema#{datatype}>"
+    if value.startswith('"'):
+        return value
+    return f'"{value}"^^<http://www.w3.org/2001/XMLSchema#integer>'
+
+
+for _prop, _value, _message in _SIMPLE:
+    CASES[f"bad coop:{_prop}"] = (
+        f"kg:c a coop:City ; {LABELS} ; {SRC} ; coop:{_prop} {_value} .",
+        [line(KG + "c", COOP + _prop, _message, _simple_value(_value))],
+    )
+
+CASES["longitude without latitude"] = (
+    f'kg:c a coop:City ; {LABELS} ; {SRC} ; geo:long "1.0"^^xsd:decimal .',
+    [line(KG + "c", "http://www.w3.org/2003/01/geo/wgs84_pos#lat",
+          "geo:lat must be one xsd:decimal between -90 and 90, given with geo:long")],
+)
+CASES["tier without framework"] = (
+    f"kg:t a coop:PartnerTier , skos:Concept ; {LABELS} ; {SRC} ; coop:tierRank 1 .",
+    [line(KG + "t", COOP + "tierOf", "a tier needs coop:tierOf (the framework it belongs to)")],
+)
+CASES["year instant without a year"] = (
+    "kg:year-x a time:Instant .",
+    [line(KG + "year-x", "http://www.w3.org/2006/time#inXSDgYear",
+          "a year instant needs exactly one time:inXSDgYear xsd:gYear")],
+)
+CASES["stage without case"] = (
+    f"kg:st a coop:Stage ; {LABELS} ; {SRC} ; coop:ordinal 1 .",
+    [line(KG + "st", COOP + "stageOf", "a stage needs coop:stageOf (the case it belongs to)")],
+)
+CASES["paper without English title"] = (
+    f'kg:p2 a coop:SourceDocument ; {LABELS} ; {SRC} ; dcterms:title "标题"@zh ; coop:sourceFile "x.txt" .',
+    [line(KG + "p2", "http://purl.org/dc/terms/title", "a source document needs dcterms:title in zh and en")],
+)
+CASES["paper author that is not a person"] = (
+    "kg:paper-900 coop:author kg:testland .",
+    [line(KG + "paper-900", COOP + "author", "coop:author must be a coop:Person", f"<{KG}testland>")],
+)
+CASES["membership without member"] = (
+    f"kg:ms a coop:Membership ; {LABELS} ; {SRC} ; coop:organization kg:testland .",
+    [line(KG + "ms", COOP + "member", "a membership needs exactly one coop:member")],
+)
+CASES["observation measure that is not a measure"] = (
+    DATASET + OBSERVATION.replace("coop:measure kg:m", "coop:measure kg:testland") + " ; coop:value 3 .",
+    [line(KG + "obs", COOP + "measure",
+          "an observation needs exactly one coop:measure that is a coop:StatisticalMeasure", f"<{KG}testland>")],
+)
+CASES["observation unit that is not a unit"] = (
+    DATASET + OBSERVATION.replace("coop:unit kg:u", "coop:unit kg:m") + " ; coop:value 3 .",
+    [line(KG + "obs", COOP + "unit", "an observation needs exactly one coop:unit that is a coop:Unit", f"<{KG}m>")],
+)
+CASES["observation about nothing"] = (
+    DATASET + OBSERVATION.replace("coop:observedEntity kg:test-city ;", "") + " ; coop:value 3 .",
+    [line(KG + "obs", COOP + "observedEntity", "an observation needs coop:observedEntity (what it is about)")],
+)
+CASES["membership without organization"] = (
+    f"kg:ms a coop:Membership ; {LABELS} ; {SRC} ; coop:member kg:test-city .",
+    [line(KG + "ms", COOP + "organization", "a membership needs exactly one coop:organization")],
+)
+CASES["paper without source file"] = (
+    f'kg:p2 a coop:SourceDocument ; {LABELS} ; {SRC} ; dcterms:title "标题"@zh , "Title"@en .',
+    [line(KG + "p2", COOP + "sourceFile", "a source document needs exactly one coop:sourceFile")],
+)
+CASES["stage beginning that is not an instant"] = (
+    STAGE + " ; time:hasBeginning kg:testland .",
+    [line(KG + "st", "http://www.w3.org/2006/time#hasBeginning",
+          "a stage has at most one time:hasBeginning, a time:Instant", f"<{KG}testland>")],
+)
+CASES["stage end that is not an instant"] = (
+    STAGE + " ; time:hasEnd kg:testland .",
+    [line(KG + "st", "http://www.w3.org/2006/time#hasEnd",
+          "a stage has at most one time:hasEnd, a time:Instant", f"<{KG}testland>")],
+)
+CASES["stage without ordinal"] = (
+    f"kg:st a coop:Stage ; {LABELS} ; {SRC} ; coop:stageOf kg:test-city .",
+    [line(KG + "st", COOP + "ordinal", "a stage needs coop:ordinal (its place in the sequence)")],
+)
+CASES["missing en label"] = (
+    f'kg:c a coop:City ; skos:prefLabel "丙"@zh ; {SRC} .',
+    [line(KG + "c", SKOS + "prefLabel", "an English skos:prefLabel (@en) is required")],
+)
+CASES["observation index class that is not one"] = (
+    DATASET + OBSERVATION + " ; coop:value 3 ; coop:indexClass kg:u .",
+    [line(KG + "obs", COOP + "indexClass", "coop:indexClass must be one coop:IndexClass", f"<{KG}u>")],
+)
+CASES["ongoing as text"] = (
+    STAGE + ' ; coop:ongoing "yes" .',
+    [line(KG + "st", COOP + "ongoing", "coop:ongoing must be one xsd:boolean", '"yes"')],
+)
+CASES["longitude out of range"] = (
+    f'kg:c a coop:City ; {LABELS} ; {SRC} ; geo:lat "1.0"^^xsd:decimal ; geo:long "181.0"^^xsd:decimal .',
+    [line(KG + "c", "http://www.w3.org/2003/01/geo/wgs84_pos#long",
+          "geo:long must be one xsd:decimal between -180 and 180, given with geo:lat",
+          '"181.0"^^<http://www.w3.org/2001/XMLSchema#decimal>')],
+)
+
+
+def test_every_property_shape_has_a_breaking_case():
+    """No shape without a fixture: each sh:message in shapes/ is expected by some case."""
+    from conftest import ROOT
+    from rdflib import Graph
+    from rdflib.namespace import SH
+
+    shapes = Graph().parse(ROOT / "shapes" / "coopkg-shapes.ttl")
+    messages = {str(m) for m in shapes.objects(None, SH.message)}
+    expected = " ".join(v for _snippet, lines in CASES.values() for v in lines)
+    covered = {m for m in messages if m.split("{")[0] in expected}
+    assert sorted(messages - covered) == []
+
 
 def test_the_mini_fixture_conforms(tmp_path):
     conforms, _report, violations = shacl_validate(load_sources(make_project(tmp_path)))
