@@ -109,8 +109,8 @@ CASES = {
     "observation with an unknown qualifier": (
         DATASET + OBSERVATION.replace("coop:Exact", "kg:u") + " ; coop:value 3 .",
         [line(KG + "obs", COOP + "valueQualifier",
-              "an observation needs one coop:valueQualifier: coop:Exact, coop:Approximately, coop:MoreThan or "
-              "coop:AtLeast", f"<{KG}u>")],
+              "an observation needs one coop:valueQualifier: coop:Exact, coop:Approximately, coop:MoreThan, "
+              "coop:AtLeast, coop:LessThan or coop:AtMost", f"<{KG}u>")],
     ),
     "observation outside the dataset": (
         OBSERVATION.replace("qb:dataSet kg:dataset-observations ;", "") + " ; coop:value 3 .",
