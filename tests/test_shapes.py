@@ -294,9 +294,10 @@ CASES["longitude out of range"] = (
 
 def test_every_property_shape_has_a_breaking_case():
     """No shape without a fixture: each sh:message in shapes/ is expected by some case."""
-    from conftest import ROOT
     from rdflib import Graph
     from rdflib.namespace import SH
+
+    from conftest import ROOT
 
     shapes = Graph().parse(ROOT / "shapes" / "coopkg-shapes.ttl")
     messages = {str(m) for m in shapes.objects(None, SH.message)}
