@@ -50,6 +50,22 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture(scope="session")
+def linked_data_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small release with known names, a timeline and a SKOS hierarchy (Linked Data tests):
+    the mini paper plus tests/fixtures/linked-data/901-linked-data.ttl."""
+    base = tmp_path_factory.mktemp("linked-data")
+    extra = {"papers/901-linked-data.ttl": (FIXTURES / "linked-data" / "901-linked-data.ttl").read_text("utf-8")}
+    dist = base / "dist"
+    build(BuildOptions(root=make_project(base, extra), dist=dist), progress=_quiet)
+    return dist
+
+
+@pytest.fixture(scope="session")
+def linked_data_app(linked_data_release: Path):
+    return create_app({"TESTING": True, "DIST": str(linked_data_release)})
+
+
 def make_project(base: Path, extra: dict[str, str] | None = None) -> Path:
     """A small project: the real ontology and shapes, the mini data file, plus ``extra``
     files (relative path under data/ → content)."""

@@ -39,7 +39,9 @@ _RELEASE_PREFIXES = {
     "void": str(VOID), "dcat": str(DCAT), "spdx": str(SPDX), "sh": "http://www.w3.org/ns/shacl#",
     "sd": "http://www.w3.org/ns/sparql-service-description#", "vann": "http://purl.org/vocab/vann/",
 }
-_MEDIA_TYPES = {".nq": "application/n-quads", ".nt": "application/n-triples", ".ttl": "text/turtle"}
+_MEDIA_TYPES = {".nq": "application/n-quads", ".nt": "application/n-triples", ".ttl": "text/turtle",
+                ".trig": "application/trig", ".jsonld": "application/ld+json"}
+_GZIP = URIRef("http://www.iana.org/assignments/media-types/application/gzip")
 _LINK_TARGETS = {
     "wikidata": "http://www.wikidata.org/entity/",
     "dbpedia": "http://dbpedia.org/resource/",
@@ -127,6 +129,7 @@ def _write_all(content: ReleaseContent, out: Path) -> ReleaseSummary:
     (out / SHACL_REPORT_TTL).write_bytes(turtle(content.shacl_report))
 
     data_files = [DATA_NQ, DATA_TTL, INFERRED_NT, INFERRED_TTL, ONTOLOGY_TTL, SHAPES_TTL, SHACL_REPORT_TTL]
+    data_files += write_dataset_dumps(content, out)
     void = describe_dataset(content, asserted, graph_counts, out, data_files)
     (out / VOID_TTL).write_bytes(turtle(void))
     sums = "".join(f"{_sha256(out / name)}  {name}\n" for name in sorted(data_files + [VOID_TTL]))
@@ -194,7 +197,10 @@ def describe_dataset(content: ReleaseContent, asserted: Graph, graph_counts: dic
         g.add((dataset, VOID.dataDump, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCAT.downloadURL, URIRef(f"{DATASET_IRI}/dump/{name}")))
-        g.add((dist, DCAT.mediaType, Literal(_MEDIA_TYPES[Path(name).suffix])))
+        inner = name[: -len(".gz")] if name.endswith(".gz") else name
+        g.add((dist, DCAT.mediaType, Literal(_MEDIA_TYPES[Path(inner).suffix])))
+        if inner != name:
+            g.add((dist, DCAT.compressFormat, _GZIP))
         g.add((dist, DCAT.byteSize, Literal((out / name).stat().st_size, datatype=XSD.integer)))
         checksum = BNode(f"checksum-{name}")
         g.add((dist, SPDX.checksum, checksum))
@@ -250,3 +256,89 @@ def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- Whole-dataset dumps in five formats, each also gzipped (Linked Data, issue 4) -------------
+#
+# Every dump holds the same statements: every asserted data graph, graph/inferred and
+# graph/ontology, plus a few metadata triples in the default graph naming the dataset
+# version, the licence and the dump itself. N-Quads, TriG and JSON-LD keep the graphs;
+# Turtle and N-Triples hold their union. N-Quads and N-Triples are canonical (sorted, no
+# comments); gzip members carry no timestamp or name, so every byte is reproducible.
+
+DUMP_NAME = "coopkg"
+DUMP_SUFFIXES = (".nq", ".nt", ".trig", ".ttl", ".jsonld")
+
+
+def write_dataset_dumps(content: ReleaseContent, out: Path) -> list[str]:
+    """Write ``coopkg.{nq,nt,trig,ttl,jsonld}`` and their ``.gz``; return the file names."""
+    from .jsonld import to_jsonld  # the one JSON-LD writer, shared with the web documents
+
+    quads: list[tuple[Node, Node, Node, str | None]] = []
+    for name, graph in content.data_graphs:
+        quads.extend((s, p, o, name) for s, p, o in graph)
+    quads.extend((s, p, o, INFERRED_GRAPH) for s, p, o in content.inferred)
+    quads.extend((s, p, o, ONTOLOGY_GRAPH) for s, p, o in to_canonical_graph(content.ontology))
+    dataset = sorted({_ox_quad(q): None for q in quads}, key=_quad_order)  # converted once, in a fixed order
+    prefixes = {**PREFIXES, **_RELEASE_PREFIXES, "dcat": str(DCAT)}
+    written = []
+    for suffix in DUMP_SUFFIXES:
+        name = DUMP_NAME + suffix
+        metadata = [_ox_quad((s, p, o, None)) for s, p, o in _dump_metadata(content.version, name)]
+        ordered = sorted(metadata, key=_quad_order) + dataset  # the default graph first
+        if suffix == ".nq":
+            body = "".join(sorted({f"{q} .\n" for q in ordered})).encode("utf-8")
+        elif suffix == ".nt":
+            body = "".join(sorted({f"{q.triple} .\n" for q in ordered})).encode("utf-8")
+        elif suffix == ".jsonld":
+            body = to_jsonld(ordered, prefixes, indent=None)
+        else:
+            fmt = ox.RdfFormat.TRIG if suffix == ".trig" else ox.RdfFormat.TURTLE
+            data = ordered if suffix == ".trig" else list({q.triple: None for q in ordered})
+            header = (f"# coopkg {content.version}: every graph of the dataset ({DATASET_IRI})\n"
+                      f"# licence CC BY 4.0; this file: {DATASET_IRI}/dump/{name}\n")
+            body = header.encode("utf-8") + _sorted_prefixes(ox.serialize(data, format=fmt, prefixes=prefixes))
+        (out / name).write_bytes(body)
+        (out / (name + ".gz")).write_bytes(_gzip(body))
+        written += [name, name + ".gz"]
+    return written
+
+
+def _dump_metadata(version: str, name: str) -> list[tuple[Node, Node, Node]]:
+    dataset, dump = URIRef(DATASET_IRI), URIRef(f"{DATASET_IRI}/dump/{name}")
+    return [
+        (dataset, OWL.versionInfo, Literal(version)),
+        (dataset, DCAT.distribution, dump),
+        (dump, RDF.type, DCAT.Distribution),
+        (dump, OWL.versionInfo, Literal(version)),
+        (dump, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")),
+        (dump, DCAT.mediaType, Literal(_MEDIA_TYPES[Path(name).suffix])),
+    ]
+
+
+def _ox_quad(quad: tuple[Node, Node, Node, str | None]) -> ox.Quad:
+    s, p, o, g = quad
+    return ox.Quad(_ox(s), _ox(p), _ox(o), ox.NamedNode(g) if g else ox.DefaultGraph())
+
+
+def _quad_order(quad: ox.Quad) -> tuple[str, str, str, str]:
+    graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
+    return (graph, str(quad.subject), str(quad.predicate), str(quad.object))
+
+
+def _sorted_prefixes(body: bytes) -> bytes:
+    """Put the writer's leading ``@prefix`` lines in a fixed order (they are all it may vary)."""
+    lines = body.split(b"\n")
+    count = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix")), len(lines))
+    return b"\n".join(sorted(lines[:count]) + lines[count:])
+
+
+def _gzip(body: bytes) -> bytes:
+    """gzip with no file name and a zero timestamp, so equal input gives equal bytes."""
+    import gzip
+    import io
+
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=6) as stream:
+        stream.write(body)
+    return buffer.getvalue()

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from ..store import open_store
+from .query_errors import QueryRefused
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -22,13 +23,30 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         QUERY_TIMEOUT_SECONDS=10.0,
         QUERY_ROW_LIMIT=10_000,
         MAX_CONTENT_LENGTH=1 << 20,
+        # a directory of earlier releases (one sub-directory each) listed on /dumps; None: only the served one
+        RELEASE_ARCHIVE=None,
+        # a SPARQL query endpoint the release was published to (`coopkg publish`); None: embedded store
+        STORE_URL=None,
     )
     if config:
         app.config.from_mapping(config)
-    app.extensions["coopkg_store"] = open_store(Path(app.config["DIST"]))
+    app.extensions["coopkg_store"] = open_store(Path(app.config["DIST"]), app.config.get("STORE_URL"),
+                                                timeout=float(app.config["QUERY_TIMEOUT_SECONDS"]))
 
-    from . import home, sparql
+    from . import dumps, home, ontology_docs, pages, resources, search, sparql
 
+    pages.install(app)  # the Linked Data view of the release (names, search index), built once
     app.register_blueprint(home.bp)
-    app.register_blueprint(sparql.bp)
+    sparql.install(app)  # /sparql: the protocol handler in front of Flask, the query page, the service description
+    app.register_blueprint(resources.bp)
+    app.register_blueprint(ontology_docs.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(dumps.bp)
+    app.register_error_handler(QueryRefused, _store_refused)
     return app
+
+
+def _store_refused(error: QueryRefused):
+    """A page whose lookups a remote store could not answer (down, failing, too slow)."""
+    return str(error) + "\n", error.status, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store",
+                                              "Retry-After": "5"}

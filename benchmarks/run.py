@@ -1,0 +1,388 @@
+"""Benchmark the coopkg endpoint against Oxigraph's own server and a plain rdflib endpoint.
+
+One run, same machine, same data, same queries. For each dataset (the built seed release and
+a synthetic release of the same shape, see synthetic.py) and each server, wrk drives
+four query classes at 1 and 8 concurrent connections:
+
+- ``lookups``: every subject's description, ``SELECT ?p ?o WHERE { <s> ?p ?o }``;
+- ``joins``: organisations based in a city, two joins and a FILTER on labels;
+- ``aggregates``: instances per class with COUNT DISTINCT, a FILTER and GROUP BY;
+- ``repeated``: one aggregate query, always the same text.
+
+In the first three classes every request is a text never sent before (a unique comment is
+appended), so no cache can answer: they measure evaluation. ``repeated`` measures what
+caching gives. Servers: coopkg (granian, 2 workers, time limit on), coopkg without the time
+limit (its cost, lookups only), ``oxigraph serve-read-only`` (on-disk store, union default
+graph), the rdflib endpoint (benchmarks/rdflib_endpoint.py, granian, 2 workers) and a Flask
+app that answers a constant (the ceiling of a Python HTTP layer). Then the time limit:
+requested vs actual for an endless query, and how fast the overrunning worker is replaced.
+
+    python benchmarks/run.py --dist dist [--seconds 5] [--triples 1000000]
+
+Needs ``wrk`` (``apt-get install wrk``) and the ``oxigraph`` package (test extra). Results go
+to benchmarks/results/<date>.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import requests
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(HERE))
+PREFIXES = ("PREFIX coop: <https://w3id.org/coopkg/ontology#> "
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ")
+CLASSES = ("lookups", "joins", "aggregates", "repeated")
+
+
+@dataclass
+class Measure:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# --- queries ---------------------------------------------------------------------------------------------
+
+
+def make_queries(dist: Path, out: Path) -> dict[str, Path]:
+    import pyoxigraph as ox
+
+    from coopkg.store import open_store
+
+    store = open_store(dist)
+    subjects = sorted({q.subject.value for q in store.store.quads_for_pattern(None, None, None)
+                       if isinstance(q.subject, ox.NamedNode) and "/coopkg/id/" in q.subject.value})
+    random.Random(7).shuffle(subjects)
+    joins = [PREFIXES + "SELECT ?org ?city ?name WHERE { ?org coop:basedIn ?city ; skos:prefLabel ?orgName . "
+             f"?city skos:prefLabel ?name FILTER(lang(?name) = \"en\" && CONTAINS(LCASE(?orgName), \"{c}\")) }}"
+             for c in "abcdefghilmnoprstuvy"]
+    aggregates = [PREFIXES + "SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?type ; skos:prefLabel ?l "
+                  f"FILTER(STRLEN(?l) > {k}) }} GROUP BY ?type ORDER BY DESC(?n) LIMIT 20" for k in range(20)]
+    sets = {
+        "lookups": [f"SELECT ?p ?o WHERE {{ <{s}> ?p ?o }}" for s in subjects[:5000]],
+        "joins": joins,
+        "aggregates": aggregates,
+        "repeated": [aggregates[3]],
+    }
+    files = {}
+    out.mkdir(parents=True, exist_ok=True)
+    for name, queries in sets.items():
+        files[name] = out / f"{name}.txt"
+        files[name].write_text("".join(quote(q, safe="") + "\n" for q in queries))
+    return files
+
+
+# --- servers ---------------------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, name: str, command: list[str], env: dict[str, str], path: str, port: int) -> None:
+        self.name, self.command, self.env, self.path, self.port = name, command, env, path, port
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        self.process = subprocess.Popen(self.command, env={**os.environ, **self.env}, cwd=ROOT,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        probe = f"http://127.0.0.1:{self.port}{self.path}?query=" + quote("ASK {}")
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(probe, timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}")
+            time.sleep(0.3)
+        time.sleep(1.0)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def workers(self) -> set[int]:
+        found: set[int] = set()
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            found.update(int(c) for c in (task / "children").read_text().split())
+        return found
+
+
+def granian(app: str, port: int, *extra: str) -> list[str]:
+    return [str(BIN / "granian"), "--interface", "wsgi", "--workers", "2", "--http", "1", "--no-ws",
+            "--respawn-failed-workers", "--respawn-interval", "0.5", "--log-level", "error", "--port", str(port),
+            *extra, app]
+
+
+def coopkg_server(dist: Path, timeout: float, name: str = "coopkg", under: str = "granian") -> Server:
+    port = free_port()
+    env = {"COOPKG_DIST": str(dist), "COOPKG_QUERY_TIMEOUT_SECONDS": str(timeout)}
+    if under == "gunicorn":
+        command = [str(BIN / "gunicorn"), "--preload", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+                   "--log-level", "error", "coopkg.web.wsgi:app"]
+        return Server(name, command, env, "/sparql", port)
+    return Server(name, granian("coopkg.web.wsgi:app", port), env, "/sparql", port)
+
+
+def oxigraph_server(dist: Path, work: Path) -> Server:
+    location = work / f"oxigraph-{dist.name}"
+    if not location.exists():
+        oxigraph = str(BIN / "oxigraph")
+        run = [oxigraph, "load", "--location", str(location)]
+        subprocess.run([*run, "--file", str(dist / "data.nq")], check=True, capture_output=True)
+        subprocess.run([*run, "--file", str(dist / "inferred.nt"), "--graph",
+                        "https://w3id.org/coopkg/graph/inferred"], check=True, capture_output=True)
+        subprocess.run([*run, "--file", str(dist / "ontology.ttl"), "--graph",
+                        "https://w3id.org/coopkg/graph/ontology"], check=True, capture_output=True)
+        subprocess.run([oxigraph, "optimize", "--location", str(location)], check=True, capture_output=True)
+    port = free_port()
+    command = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+               "--union-default-graph"]
+    return Server("oxigraph", command, {}, "/query", port)
+
+
+def rdflib_server(dist: Path) -> Server:
+    port = free_port()
+    # one thread per worker: rdflib's query engine fails under concurrent queries on one graph
+    return Server("rdflib", granian("benchmarks.rdflib_endpoint:app", port, "--blocking-threads", "1"),
+                  {"COOPKG_DIST": str(dist)}, "/sparql", port)
+
+
+def hello_server() -> Server:
+    port = free_port()
+    return Server("flask-hello", granian("benchmarks.hello:app", port), {}, "/sparql", port)
+
+
+# --- measuring -------------------------------------------------------------------------------------------
+
+
+def wrk(server: Server, queries: Path, connections: int, seconds: float, distinct: bool) -> Measure:
+    threads = 1 if connections == 1 else 2
+    env = {**os.environ, "QUERIES": str(queries), "QPATH": server.path, "DISTINCT": "1" if distinct else "0"}
+    found = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{round(seconds)}s", "--timeout", "30s",
+                            "--latency", "-s", str(HERE / "queries.lua"), f"http://127.0.0.1:{server.port}"],
+                           env=env, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", found).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|timeout)\s*:?\s*(\d+)", found))
+    return Measure(rps, _latency(found, "50"), _latency(found, "99"), errors)
+
+
+def _latency(output: str, percentile: str) -> float:
+    match = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+    if not match:
+        return float("nan")
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def measure_server(server: Server, files: dict[str, Path], seconds: float, classes=CLASSES,
+                   heavy_seconds: float | None = None) -> dict:
+    results = {}
+    wrk(server, files["lookups"], 8, 1, True)  # warm-up
+    for name in classes:
+        duration = heavy_seconds if heavy_seconds and name != "lookups" else seconds
+        for connections in (1, 8):
+            results[f"{name}@{connections}"] = wrk(server, files[name], connections, duration, name != "repeated")
+            print(f"  {server.name:15} {name:10} c={connections}: {results[f'{name}@{connections}']}", flush=True)
+    return results
+
+
+def time_limit_behaviour(dist: Path, limits=(0.5, 1.0, 2.0)) -> list[dict]:
+    hundred = " ".join(str(i) for i in range(100))
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {{ {hundred} }}" for i in range(6)) + " }"
+    rows = []
+    for under, limit in [(u, limit) for u in ("granian", "gunicorn") for limit in limits]:
+        with coopkg_server(dist, limit, f"coopkg-{limit}s", under) as server:
+            time.sleep(6.5)  # granian replaces a worker only once it is 6 s old (crash-loop rule)
+            before = server.workers()
+            url = f"http://127.0.0.1:{server.port}/sparql"
+            started = time.monotonic()
+            response = requests.get(url, params={"query": endless}, timeout=60)
+            answered = time.monotonic() - started
+            during = []
+            for _ in range(20):  # requests right after the overrun, while its worker is being replaced
+                try:
+                    during.append(str(requests.get(url, params={"query": "ASK {}"}, timeout=10).status_code))
+                except requests.ConnectionError:
+                    during.append("reset")
+            replaced = None
+            while time.monotonic() - started < 30:
+                after = server.workers()
+                if len(after) == 2 and len(before & after) == 1:
+                    replaced = time.monotonic() - started
+                    break
+                time.sleep(0.05)
+            rows.append({"server": under, "limit": limit, "status": response.status_code, "answered_after": answered,
+                         "other_requests": ", ".join(f"{n}× {s}" for s, n in sorted(Counter(during).items())),
+                         "worker_replaced_after": replaced})
+            print(f"  time limit {limit}s: {rows[-1]}", flush=True)
+    return rows
+
+
+def time_limit_cost(dist: Path, files: dict[str, Path], rounds: int = 7, seconds: int = 3) -> list[dict]:
+    """Lookups with the limit on and off, both servers up at once and measured in alternation
+    (medians of ``rounds``), so that the machine's drift hits both alike."""
+    import statistics
+
+    rows = []
+    with coopkg_server(dist, 10.0) as on, coopkg_server(dist, 0, "coopkg-no-limit") as off:
+        for server in (on, off):
+            wrk(server, files["lookups"], 8, 1, True)
+        for connections in (1, 8):
+            samples: dict[str, list[float]] = {"on": [], "off": []}
+            for _ in range(rounds):
+                samples["off"].append(wrk(off, files["lookups"], connections, seconds, True).rps)
+                samples["on"].append(wrk(on, files["lookups"], connections, seconds, True).rps)
+            on_rps, off_rps = statistics.median(samples["on"]), statistics.median(samples["off"])
+            rows.append({"connections": connections, "off": off_rps, "on": on_rps, "cost": (off_rps - on_rps) / off_rps,
+                         "samples": samples})
+            print(f"  time limit cost, {connections} connection(s): {rows[-1]}", flush=True)
+    return rows
+
+
+def startup_seconds(dist: Path) -> float:
+    code = ("import time; t=time.monotonic(); from coopkg.store import open_store; "
+            f"open_store({str(dist)!r}); print(time.monotonic()-t)")
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
+# --- report ----------------------------------------------------------------------------------------------
+
+
+def _rate(measure: Measure) -> str:
+    if measure.rps == 0:
+        return "0 (none answered)"
+    return f"{measure.rps:,.0f}" if measure.rps >= 10 else f"{measure.rps:.2f}"
+
+
+def _ms(measure: Measure) -> str:
+    return "–" if measure.rps == 0 else f"{measure.p50_ms:.2f}"
+
+
+def _ratio(ours: Measure, other: Measure) -> str:
+    if other.rps == 0:
+        return "∞ (no answer in the run)"
+    ratio = ours.rps / other.rps
+    return f"{ratio:.2f}×" if ratio < 10 else f"{ratio:,.0f}×"
+
+
+def report(datasets: dict[str, dict], limits: list[dict], machine: str) -> str:
+    lines = ["# coopkg SPARQL endpoint benchmark", "", machine, ""]
+    for label, data in datasets.items():
+        servers = data["servers"]
+        lines += [f"## {label}: {data['quads']:,} quads, store opened in {data['startup']:.2f} s", "",
+                  "| class | conns | coopkg req/s | p50 ms | p99 ms | Oxigraph req/s | p50 ms | rdflib req/s | p50 ms "
+                  "| coopkg / Oxigraph | coopkg / rdflib |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for key in servers["coopkg"]:
+            ours, ox_, rd = servers["coopkg"][key], servers["oxigraph"][key], servers["rdflib"][key]
+            name, connections = key.split("@")
+            lines.append(f"| {name} | {connections} | {_rate(ours)} | {ours.p50_ms:.2f} | {ours.p99_ms:.2f} | "
+                         f"{_rate(ox_)} | {_ms(ox_)} | {_rate(rd)} | {_ms(rd)} | {_ratio(ours, ox_)} | "
+                         f"{_ratio(ours, rd)} |")
+        errors = {f"{s}:{k}": m.errors for s, r in servers.items() for k, m in r.items() if m.errors}
+        lines += ["", f"Non-2xx or timed-out responses: {errors or 'none'}", ""]
+        if data.get("limit_cost"):
+            lines += ["Cost of the time limit on distinct lookups: the same server with the limit off and on, both up, "
+                      f"measured in alternation, median of {len(data['limit_cost'][0]['samples']['on'])} runs:", "",
+                      "| conns | no limit req/s | with limit req/s | cost |", "|---:|---:|---:|---:|"]
+            for row in data["limit_cost"]:
+                lines.append(f"| {row['connections']} | {row['off']:,.0f} | {row['on']:,.0f} | {row['cost']:.1%} |")
+            lines.append("")
+        if "flask-hello" in servers:
+            hello = servers["flask-hello"]
+            lines += [f"Ceiling, Flask answering a constant: {hello['lookups@1'].rps:,.0f} req/s (1 connection), "
+                      f"{hello['lookups@8'].rps:,.0f} req/s (8 connections).", ""]
+    if limits:
+        lines += ["## Time limit: an endless query (seed release, 2 workers)", "",
+                  "| server | requested | status | answered after | 20 requests right after | overrunning worker "
+                  "replaced after |", "|---|---:|---:|---:|---|---:|"]
+        for row in limits:
+            replaced = f"{row['worker_replaced_after']:.2f} s" if row["worker_replaced_after"] else "not seen"
+            lines.append(f"| {row['server']} | {row['limit']} s | {row['status']} | {row['answered_after']:.3f} s | "
+                         f"{row['other_requests']} | {replaced} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark the coopkg endpoint (see the module docstring).")
+    parser.add_argument("--dist", default=ROOT / "dist", type=Path)
+    parser.add_argument("--seconds", default=5, type=int, help="duration of each wrk run")
+    parser.add_argument("--heavy-seconds", default=15, type=int,
+                        help="duration of the join, aggregate and repeated runs on the synthetic graph")
+    parser.add_argument("--triples", default=1_000_000, type=int, help="size of the synthetic graph (0: skip it)")
+    parser.add_argument("--work", default=Path("/tmp/coopkg-bench"), type=Path)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+    from synthetic import generate
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    dist = args.dist.resolve()
+    releases = {"seed release": dist}
+    if args.triples:
+        synthetic = args.work / f"synthetic-{args.triples}"
+        if not (synthetic / "SHA256SUMS").exists():
+            generate(dist, synthetic, args.triples)
+        releases[f"synthetic release ({args.triples:,} target)"] = synthetic
+    datasets: dict[str, dict] = {}
+    for label, release in releases.items():
+        print(f"{label}: {release}", flush=True)
+        files = make_queries(release, args.work / f"queries-{release.name}")
+        servers = {}
+        heavy = args.heavy_seconds if release != dist else None
+        for make, classes in ((lambda r=release: coopkg_server(r, 10.0), CLASSES),
+                              (lambda r=release: oxigraph_server(r, args.work), CLASSES),
+                              (lambda r=release: rdflib_server(r), CLASSES),
+                              (hello_server, ("lookups",))):
+            with make() as server:
+                servers[server.name] = measure_server(server, files, args.seconds, classes, heavy)
+        quads = sum(len((release / name).read_bytes().splitlines()) for name in ("data.nq", "inferred.nt"))
+        datasets[label] = {"servers": servers, "quads": quads, "startup": startup_seconds(release),
+                           "limit_cost": time_limit_cost(release, files) if release == dist else None}
+    out = HERE / "results" / f"{time.strftime('%Y-%m-%d')}.md"
+    raw = {label: {"servers": {s: {k: vars(m) for k, m in r.items()} for s, r in d["servers"].items()},
+                   "limit_cost": d["limit_cost"]} for label, d in datasets.items()}
+    out.with_suffix(".json").write_text(json.dumps({"datasets": raw}, indent=1))
+    limits = time_limit_behaviour(dist)
+    machine = (f"Machine: {os.cpu_count()} cores; wrk 1 thread for 1 connection, 2 threads for 8; "
+               f"{args.seconds:g} s per run; {time.strftime('%Y-%m-%d %H:%M')}; load average before the run: "
+               f"{os.getloadavg()[0]:.1f}.")
+    text = report(datasets, limits, machine)
+    out.write_text(text)
+    out.with_suffix(".json").write_text(json.dumps({"datasets": raw, "time_limit": limits}, indent=1))
+    print(text)
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()
