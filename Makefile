@@ -21,11 +21,11 @@ serve: build
 	$(BIN)/coopkg serve --host 127.0.0.1 --port 5000
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 
 clean:
 	rm -rf dist dist.* .pytest_cache
