@@ -26,6 +26,7 @@ to benchmarks/results/<date>.md.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -154,8 +155,15 @@ def coopkg_server(dist: Path, timeout: float, name: str = "coopkg", under: str =
     return Server(name, granian("coopkg.web.wsgi:app", port), env, "/sparql", port)
 
 
+def release_key(dist: Path) -> str:
+    """Name cached work (the Oxigraph copy, the query files) after the release's content, so a
+    rebuilt release never meets a copy of an older one that happens to share its directory name."""
+    digest = hashlib.sha256((dist / "SHA256SUMS").read_bytes()).hexdigest()[:12]
+    return f"{dist.name}-{digest}"
+
+
 def oxigraph_server(dist: Path, work: Path) -> Server:
-    location = work / f"oxigraph-{dist.name}"
+    location = work / f"oxigraph-{release_key(dist)}"
     if not location.exists():
         oxigraph = str(BIN / "oxigraph")
         run = [oxigraph, "load", "--location", str(location)]
@@ -357,7 +365,7 @@ def main() -> None:
     datasets: dict[str, dict] = {}
     for label, release in releases.items():
         print(f"{label}: {release}", flush=True)
-        files = make_queries(release, args.work / f"queries-{release.name}")
+        files = make_queries(release, args.work / f"queries-{release_key(release)}")
         servers = {}
         heavy = args.heavy_seconds if release != dist else None
         for make, classes in ((lambda r=release: coopkg_server(r, 10.0), CLASSES),
