@@ -15,7 +15,7 @@ from coopkg.cli import main as coopkg
 from coopkg.remote import RemoteDataset
 from coopkg.web import create_app
 from store_servers import StoreServer, oxigraph_program, oxigraph_server, virtuoso_program, virtuoso_server
-from test_competency import QUERIES, expected_rows, show
+from test_competency import QUERIES, assert_answers
 from test_linked_data import MATRIX, OX_FORMAT, ROUTES, test_content_negotiation_matrix
 
 STORES = {"oxigraph": (oxigraph_program, oxigraph_server), "virtuoso": (virtuoso_program, virtuoso_server)}
@@ -63,15 +63,7 @@ def test_publish_reports_and_verifies_counts(store_server, release, capsys):
 
 @pytest.mark.parametrize("query_file", QUERIES, ids=[q.stem for q in QUERIES])
 def test_competency_question_over_the_store(query_file: Path, remote: RemoteDataset):
-    text = query_file.read_text(encoding="utf-8")
-    header, expected = expected_rows(query_file.with_suffix(".tsv"))
-    solutions = remote.query(text)
-    assert [v.value for v in solutions.variables] == header
-    actual = [tuple(show(solution[v]) for v in solutions.variables) for solution in solutions]
-    if "# ordered: true" in text:
-        assert actual == expected
-    else:
-        assert sorted(actual) == sorted(expected)
+    assert_answers(query_file, remote)
 
 
 @pytest.mark.parametrize(("route", "accept"), MATRIX, ids=[f"{r} {a or '(none)'}" for r, a in MATRIX])
