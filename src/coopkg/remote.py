@@ -26,9 +26,9 @@ from urllib3.exceptions import ProtocolError
 
 from .errors import ReleaseNotFound
 from .namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from .query_errors import QueryRefused, QueryTimeout, UnsupportedQuery
 from .release import DATA_NQ, INFERRED_NT, ONTOLOGY_TTL, VOID_TTL
 from .store import DatasetChoice, QueryableDataset, release_version
-from .web.query_errors import QueryRefused, QueryTimeout, UnsupportedQuery
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"

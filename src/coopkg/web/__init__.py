@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Flask
 
+from ..query_errors import QueryRefused
 from ..store import open_store
-from .query_errors import QueryRefused
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

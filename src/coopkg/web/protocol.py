@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from .query_errors import (
+from ..query_errors import (
     MethodNotAllowed,
     ProtocolViolation,
     QueryTooLong,

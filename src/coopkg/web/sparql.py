@@ -29,12 +29,12 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from werkzeug.exceptions import NotAcceptable
 
 from ..namespaces import PREFIXES
+from ..query_errors import MalformedQuery, QueryRefused, UnsupportedQuery
 from ..store import DatasetChoice, QueryableDataset
 from . import results
 from .examples import DEFAULT_EXAMPLES, load_examples
 from .negotiation import negotiate_format
 from .protocol import ALLOWED_METHODS, ProtocolRequest, read_request
-from .query_errors import MalformedQuery, QueryRefused, UnsupportedQuery
 from .query_guard import QueryShape, inspect_query
 from .result_cache import CachedAnswer, ResultCache
 from .service_description import DEFAULT_VIEW_TEXT, serialize_description, service_description

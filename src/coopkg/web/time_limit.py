@@ -29,7 +29,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from .query_errors import QueryTimeout
+from ..query_errors import QueryTimeout
 
 log = logging.getLogger(__name__)
 

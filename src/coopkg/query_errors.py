@@ -1,5 +1,7 @@
 """Every way a SPARQL request can fail, each its own type with its HTTP status.
 
+Shared by the endpoint (web) and the remote store (remote), so it sits above both.
+
 The endpoint maps these, and only these, to answers; anything else is a bug and answers a
 plain 500 without a traceback. A syntax error, a forbidden feature, an overrun and a protocol
 mistake are different answers: the status tells a client which one it got, the one-line
