@@ -17,15 +17,12 @@ from rdflib.collection import Collection
 from coopkg.store import DatasetStore
 from coopkg.web import create_app
 from w3c_http import LiveServer
-from w3c_suite import SUITE
+from w3c_suite import MF, RDFS_LABEL, SUITE, UT
 
 PROTOCOL = SUITE / "protocol" / "manifest.ttl"
-MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
-UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 pytestmark = pytest.mark.skipif(not PROTOCOL.is_file(), reason=f"W3C protocol suite not found at {PROTOCOL}")
 RESULT_TYPES = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                 "application/sparql-results+xml": ox.QueryResultsFormat.XML}
