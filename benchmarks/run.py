@@ -11,13 +11,15 @@ four query classes at 1 and 8 concurrent connections:
 
 In the first three classes every request is a text never sent before (a unique comment is
 appended), so no cache can answer: they measure evaluation. ``repeated`` measures what
-caching gives. Servers: coopkg (granian, 2 workers, time limit on), coopkg without the time
-limit (its cost, lookups only), ``oxigraph serve-read-only`` (on-disk store, union default
-graph), the rdflib endpoint (benchmarks/rdflib_endpoint.py, granian, 2 workers) and a Flask
+caching gives. Servers: coopkg (granian, 2 workers, time limit on, jemalloc preloaded when
+the machine has it, as README's production commands do), coopkg without the time limit (its
+cost, on lookups and on joins), ``oxigraph serve-read-only`` (on-disk store, union default
+graph, as shipped; also once with jemalloc preloaded, to show what the allocator alone
+gives), the rdflib endpoint (benchmarks/rdflib_endpoint.py, granian, 2 workers) and a Flask
 app that answers a constant (the ceiling of a Python HTTP layer). Then the time limit:
 requested vs actual for an endless query, and how fast the overrunning worker is replaced.
 
-    python benchmarks/run.py --dist dist [--seconds 5] [--triples 1000000]
+    python benchmarks/run.py --dist dist [--seconds 5] [--triples 1000000] [--no-jemalloc]
 
 Needs ``wrk`` (``apt-get install wrk``) and the ``oxigraph`` package (test extra). Results go
 to benchmarks/results/<date>.md.
@@ -51,6 +53,10 @@ sys.path.insert(0, str(HERE))
 PREFIXES = ("PREFIX coop: <https://w3id.org/coopkg/ontology#> "
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ")
 CLASSES = ("lookups", "joins", "aggregates", "repeated")
+#: Debian's libjemalloc2; pyoxigraph's evaluator allocates per row and runs ~14 % faster with it
+JEMALLOC = Path("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2")
+#: environment for the servers under test (set in main: LD_PRELOAD of jemalloc when used)
+PRELOAD: dict[str, str] = {}
 
 
 @dataclass
@@ -147,7 +153,7 @@ def granian(app: str, port: int, *extra: str) -> list[str]:
 
 def coopkg_server(dist: Path, timeout: float, name: str = "coopkg", under: str = "granian") -> Server:
     port = free_port()
-    env = {"COOPKG_DIST": str(dist), "COOPKG_QUERY_TIMEOUT_SECONDS": str(timeout)}
+    env = {"COOPKG_DIST": str(dist), "COOPKG_QUERY_TIMEOUT_SECONDS": str(timeout), **PRELOAD}
     if under == "gunicorn":
         command = [str(BIN / "gunicorn"), "--preload", "--workers", "2", "--bind", f"127.0.0.1:{port}",
                    "--log-level", "error", "coopkg.web.wsgi:app"]
@@ -162,7 +168,8 @@ def release_key(dist: Path) -> str:
     return f"{dist.name}-{digest}"
 
 
-def oxigraph_server(dist: Path, work: Path) -> Server:
+def oxigraph_server(dist: Path, work: Path, env: dict[str, str] | None = None,
+                    name: str = "oxigraph") -> Server:
     location = work / f"oxigraph-{release_key(dist)}"
     if not location.exists():
         oxigraph = str(BIN / "oxigraph")
@@ -176,14 +183,14 @@ def oxigraph_server(dist: Path, work: Path) -> Server:
     port = free_port()
     command = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
                "--union-default-graph"]
-    return Server("oxigraph", command, {}, "/query", port)
+    return Server(name, command, env or {}, "/query", port)
 
 
 def rdflib_server(dist: Path) -> Server:
     port = free_port()
     # one thread per worker: rdflib's query engine fails under concurrent queries on one graph
     return Server("rdflib", granian("benchmarks.rdflib_endpoint:app", port, "--blocking-threads", "1"),
-                  {"COOPKG_DIST": str(dist)}, "/sparql", port)
+                  {"COOPKG_DIST": str(dist), **PRELOAD}, "/sparql", port)
 
 
 def hello_server() -> Server:
@@ -258,22 +265,23 @@ def time_limit_behaviour(dist: Path, limits=(0.5, 1.0, 2.0)) -> list[dict]:
 
 
 def time_limit_cost(dist: Path, files: dict[str, Path], rounds: int = 7, seconds: int = 3) -> list[dict]:
-    """Lookups with the limit on and off, both servers up at once and measured in alternation
-    (medians of ``rounds``), so that the machine's drift hits both alike."""
+    """Lookups and joins with the limit on and off, both servers up at once and measured in
+    alternation (medians of ``rounds``), so that the machine's drift hits both alike. Lookups
+    are bounded by the row cap and skip the watchdog; joins pay its thread hand-off."""
     import statistics
 
     rows = []
     with coopkg_server(dist, 10.0) as on, coopkg_server(dist, 0, "coopkg-no-limit") as off:
         for server in (on, off):
             wrk(server, files["lookups"], 8, 1, True)
-        for connections in (1, 8):
+        for name, connections in (("lookups", 1), ("lookups", 8), ("joins", 1), ("joins", 8)):
             samples: dict[str, list[float]] = {"on": [], "off": []}
             for _ in range(rounds):
-                samples["off"].append(wrk(off, files["lookups"], connections, seconds, True).rps)
-                samples["on"].append(wrk(on, files["lookups"], connections, seconds, True).rps)
+                samples["off"].append(wrk(off, files[name], connections, seconds, True).rps)
+                samples["on"].append(wrk(on, files[name], connections, seconds, True).rps)
             on_rps, off_rps = statistics.median(samples["on"]), statistics.median(samples["off"])
-            rows.append({"connections": connections, "off": off_rps, "on": on_rps, "cost": (off_rps - on_rps) / off_rps,
-                         "samples": samples})
+            rows.append({"class": name, "connections": connections, "off": off_rps, "on": on_rps,
+                         "cost": (off_rps - on_rps) / off_rps, "samples": samples})
             print(f"  time limit cost, {connections} connection(s): {rows[-1]}", flush=True)
     return rows
 
@@ -320,11 +328,22 @@ def report(datasets: dict[str, dict], limits: list[dict], machine: str) -> str:
         errors = {f"{s}:{k}": m.errors for s, r in servers.items() for k, m in r.items() if m.errors}
         lines += ["", f"Non-2xx or timed-out responses: {errors or 'none'}", ""]
         if data.get("limit_cost"):
-            lines += ["Cost of the time limit on distinct lookups: the same server with the limit off and on, both up, "
-                      f"measured in alternation, median of {len(data['limit_cost'][0]['samples']['on'])} runs:", "",
-                      "| conns | no limit req/s | with limit req/s | cost |", "|---:|---:|---:|---:|"]
+            lines += ["Cost of the time limit: the same server with the limit off and on, both up, measured in "
+                      f"alternation, median of {len(data['limit_cost'][0]['samples']['on'])} runs (lookups are bounded "
+                      "by the row cap and skip the watchdog; joins pay its thread hand-off):", "",
+                      "| class | conns | no limit req/s | with limit req/s | cost |", "|---|---:|---:|---:|---:|"]
             for row in data["limit_cost"]:
-                lines.append(f"| {row['connections']} | {row['off']:,.0f} | {row['on']:,.0f} | {row['cost']:.1%} |")
+                lines.append(f"| {row['class']} | {row['connections']} | {row['off']:,.0f} | {row['on']:,.0f} | "
+                             f"{row['cost']:.1%} |")
+            lines.append("")
+        if "oxigraph-jemalloc" in servers:
+            lines += ["The allocator alone: Oxigraph's server as shipped (glibc malloc) and with jemalloc preloaded, "
+                      "like coopkg:", "", "| class | conns | Oxigraph req/s | Oxigraph + jemalloc req/s | "
+                      "coopkg / Oxigraph + jemalloc |", "|---|---:|---:|---:|---:|"]
+            for key, theirs in servers["oxigraph-jemalloc"].items():
+                name, connections = key.split("@")
+                lines.append(f"| {name} | {connections} | {_rate(servers['oxigraph'][key])} | {_rate(theirs)} | "
+                             f"{_ratio(servers['coopkg'][key], theirs)} |")
             lines.append("")
         if "flask-hello" in servers:
             hello = servers["flask-hello"]
@@ -349,7 +368,10 @@ def main() -> None:
                         help="duration of the join, aggregate and repeated runs on the synthetic graph")
     parser.add_argument("--triples", default=1_000_000, type=int, help="size of the synthetic graph (0: skip it)")
     parser.add_argument("--work", default=Path("/tmp/coopkg-bench"), type=Path)
+    parser.add_argument("--no-jemalloc", action="store_true", help="run the Python servers on glibc malloc")
     args = parser.parse_args()
+    if not args.no_jemalloc and JEMALLOC.is_file():
+        PRELOAD["LD_PRELOAD"] = str(JEMALLOC)
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
     from synthetic import generate
@@ -370,6 +392,8 @@ def main() -> None:
         heavy = args.heavy_seconds if release != dist else None
         for make, classes in ((lambda r=release: coopkg_server(r, 10.0), CLASSES),
                               (lambda r=release: oxigraph_server(r, args.work), CLASSES),
+                              *([(lambda r=release: oxigraph_server(r, args.work, PRELOAD, "oxigraph-jemalloc"),
+                                  ("joins", "aggregates"))] if PRELOAD else []),
                               (lambda r=release: rdflib_server(r), CLASSES),
                               (hello_server, ("lookups",))):
             with make() as server:
@@ -382,7 +406,9 @@ def main() -> None:
                    "limit_cost": d["limit_cost"]} for label, d in datasets.items()}
     out.with_suffix(".json").write_text(json.dumps({"datasets": raw}, indent=1))
     limits = time_limit_behaviour(dist)
-    machine = (f"Machine: {os.cpu_count()} cores; wrk 1 thread for 1 connection, 2 threads for 8; "
+    allocator = "jemalloc (LD_PRELOAD)" if PRELOAD else "glibc malloc"
+    machine = (f"Machine: {os.cpu_count()} cores; Python servers' allocator: {allocator}; "
+               "wrk 1 thread for 1 connection, 2 threads for 8; "
                f"{args.seconds:g} s per run; {time.strftime('%Y-%m-%d %H:%M')}; load average before the run: "
                f"{os.getloadavg()[0]:.1f}.")
     text = report(datasets, limits, machine)

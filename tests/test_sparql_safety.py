@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from coopkg.web import create_app
+from coopkg.web.query_guard import inspect_query
 from w3c_http import LiveServer
 
 CITY = "PREFIX coop: <https://w3id.org/coopkg/ontology#> SELECT ?city WHERE { ?city a coop:City }"
@@ -216,6 +217,61 @@ def test_row_cap_applies_to_graphs(capped_client):
                                  headers={"Accept": "application/n-triples"})
     assert response.headers["Coopkg-Truncated"] == "true"
     assert len(response.data.decode().strip().split("\n")) == 5
+
+
+BOUNDED = [
+    "SELECT ?p ?o WHERE { <https://w3id.org/coopkg/id/seattle> ?p ?o } #17",
+    CITY,
+    "PREFIX coop: <https://w3id.org/coopkg/ontology#> SELECT * { ?s a coop:City . }",
+    'ask{ ?s <http://www.w3.org/2004/02/skos/core#prefLabel> "西雅图"@zh }',
+    "# all\nSELECT ?s ?o WHERE { ?s ?p ?o }\n# first three\nLIMIT 3",
+]
+UNBOUNDED = [
+    "SELECT ?x WHERE { ?x ?p ?x }",  # scans every triple to answer a few
+    "SELECT DISTINCT ?p WHERE { ?s ?p ?o }",
+    "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s",
+    "SELECT ?s WHERE { ?s ?p ?o } LIMIT 5 OFFSET 1000000",
+    "SELECT ?s WHERE { ?s <http://a>/<http://b> ?o }",
+    "SELECT ?s WHERE { ?s <http://a>* ?o }",
+    "SELECT ?s WHERE { ?s ?p ?o FILTER(isIRI(?o)) }",
+    "SELECT ?s WHERE { ?s ?p ?o . ?o ?q ?r }",
+    "SELECT ?s WHERE { ?s ?p ?o ; ?q ?r }",
+    "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?s",
+    "CONSTRUCT WHERE { ?s ?p ?o }",
+    'SELECT ?s WHERE { ?s ?p "a\\"b" }',
+    "SELECT ?s WHERE { ?s ?p ?o" + " " * 30_000 + "x",  # a near miss fails fast (possessive pattern)
+]
+
+
+@pytest.mark.parametrize("query", BOUNDED)
+def test_guard_marks_lookups_as_bounded_by_the_row_cap(query):
+    assert inspect_query(query, max_depth=128).bounded
+
+
+@pytest.mark.parametrize("query", UNBOUNDED)
+def test_guard_sends_everything_else_through_the_time_limit(query):
+    started = time.monotonic()
+    assert not inspect_query(query, max_depth=128).bounded
+    assert time.monotonic() - started < 0.5
+
+
+def test_bounded_query_skips_the_watchdog_and_the_row_cap_still_bounds_it(release):
+    app = create_app({"TESTING": True, "DIST": str(release), "QUERY_ROW_LIMIT": 5})
+    endpoint = app.extensions["coopkg_sparql"]
+    handed_off = []
+    run = endpoint.time_limit.run
+    endpoint.time_limit.run = lambda *args, **kwargs: handed_off.append(args[0]) or run(*args, **kwargs)
+    client = app.test_client()
+    scan = client.get("/sparql?query=" + quote("SELECT * WHERE { ?s ?p ?o }"))
+    assert scan.status_code == 200
+    assert scan.headers["Coopkg-Truncated"] == "true"
+    assert len(scan.get_json()["results"]["bindings"]) == 5
+    assert handed_off == []
+    filtered = client.get("/sparql?query=" + quote("SELECT * WHERE { ?s ?p ?o FILTER(isIRI(?o)) }"))
+    assert filtered.status_code == 200
+    assert handed_off == [endpoint.evaluate]
 
 
 def test_timeout_answers_503_on_time_and_the_service_keeps_answering(release):
