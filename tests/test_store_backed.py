@@ -5,6 +5,7 @@ the endpoint's rules applied before forwarding; a store that goes away gives 503
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -12,7 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 from coopkg.cli import main as coopkg
-from coopkg.remote import RemoteDataset
+from coopkg.indexes import write_indexes
+from coopkg.remote import RemoteDataset, RemoteQuads
 from coopkg.web import create_app
 from store_servers import StoreServer, oxigraph_program, oxigraph_server, virtuoso_program, virtuoso_server
 from test_competency import QUERIES, assert_answers
@@ -132,6 +134,28 @@ def test_store_down_is_503_then_recovers(store_server, store_client):
         store_server.start()
     back = store_client.get("/sparql", query_string={"query": "ASK { ?s a ?t }"})
     assert back.status_code == 200
+
+
+def test_with_index_files_start_up_reads_no_quad_and_pages_are_the_same(store_server, release, store_client,
+                                                                      tmp_path_factory, monkeypatch):
+    """A release with index files starts over a store without reading it whole (which a
+    large store would refuse: Virtuoso's ResultSetMaxRows) and serves the same search and pages."""
+    dist = tmp_path_factory.mktemp("indexed") / "dist"
+    shutil.copytree(release, dist)
+    write_indexes(dist)
+
+    def refuse_scan(_self):
+        raise AssertionError("start-up read the whole store")
+
+    monkeypatch.setattr(RemoteQuads, "__iter__", refuse_scan)
+    served = create_app({"TESTING": True, "DIST": str(dist), "STORE_URL": store_server.query_url}).test_client()
+    for query in ("粵港澳", "seattle", "a", "城市"):
+        params = {"q": query, "limit": 200}
+        assert served.get("/search.json", query_string=params).get_json() == \
+            store_client.get("/search.json", query_string=params).get_json()
+    for path in ("/", "/id/seattle", "/ontology/City", "/graph/paper-000"):
+        scanned, indexed = store_client.get(path), served.get(path)
+        assert (indexed.status_code, indexed.data) == (scanned.status_code, scanned.data), path
 
 
 def test_the_time_limit_is_passed_on_and_enforced(store_server, release):

@@ -25,6 +25,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ProtocolError
 
 from .errors import ReleaseNotFound
+from .indexes import read_graph_counts
 from .namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .query_errors import QueryRefused, QueryTimeout, UnsupportedQuery
 from .release import DATA_NQ, INFERRED_NT, ONTOLOGY_TTL, VOID_TTL
@@ -253,11 +254,15 @@ def query_endpoint(url: str) -> str:
 
 
 def release_graph_counts(dist: Path) -> dict[str, int]:
-    """Triples per named graph of a release: data graphs and ``graph/inferred`` from its VoID
-    (counted from the dumps when there is none, as in synthetic benchmark releases),
-    ``graph/ontology`` by counting ``ontology.ttl``."""
+    """Triples per named graph of a release: data graphs and ``graph/inferred`` from its VoID,
+    else from its index files (:mod:`coopkg.indexes`), else counted from the dumps (synthetic
+    benchmark releases: slow and memory-hungry at millions of quads); ``graph/ontology`` by
+    counting ``ontology.ttl``."""
     counts: dict[str, int] = {}
-    if (dist / VOID_TTL).is_file():
+    indexed = read_graph_counts(dist) if not (dist / VOID_TTL).is_file() else None
+    if indexed is not None:
+        counts = {graph: count for graph, count in indexed.items() if graph and graph != ONTOLOGY_GRAPH}
+    elif (dist / VOID_TTL).is_file():
         void = ox.Store()
         void.load(path=str(dist / VOID_TTL), format=ox.RdfFormat.TURTLE)
         for row in void.query(f"SELECT ?g ?n WHERE {{ ?s <{SD_NAME}> ?g ; <{VOID_TRIPLES}> ?n }}"):

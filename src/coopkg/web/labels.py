@@ -1,4 +1,5 @@
-"""Names of everything, in Chinese and English, read once from the release at start-up.
+"""Names of everything, in Chinese and English, read once from the release at start-up
+(from ``index-labels.tsv`` when the release has it, see :mod:`coopkg.indexes`).
 
 Entities are named by ``skos:prefLabel`` / ``skos:altLabel``; ontology terms by
 ``rdfs:label``. The inferred graph is skipped: OWL RL copies every SKOS label into
@@ -8,10 +9,12 @@ Entities are named by ``skos:prefLabel`` / ``skos:altLabel``; ontology terms by
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from ..indexes import LABEL_PREDICATES, LabelRow
 from ..namespaces import INFERRED_GRAPH, PREFIXES, SKOS
 
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
@@ -95,24 +98,34 @@ class Labels:
 
     @classmethod
     def from_store(cls, store: ox.Store) -> Labels:
-        names: dict[str, Names] = defaultdict(Names)
-        for predicate in (PREF_LABEL, ALT_LABEL, RDFS_LABEL):
+        """Every name the store holds outside the inferred graph (the fallback when the
+        release has no index files)."""
+        rows: set[LabelRow] = set()
+        for predicate, kind in LABEL_PREDICATES.items():
             for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
                 graph = quad.graph_name
                 if isinstance(graph, ox.NamedNode) and graph.value == INFERRED_GRAPH:
                     continue
-                if not isinstance(quad.subject, ox.NamedNode) or not isinstance(quad.object, ox.Literal):
-                    continue
-                lang = language_of(quad.object.language or "")
-                entry = names[quad.subject.value]
-                text = quad.object.value
-                if predicate == PREF_LABEL:
-                    entry.pref.setdefault(lang, text)
-                elif predicate == ALT_LABEL:
-                    if text not in entry.alt[lang]:
-                        entry.alt[lang].append(text)
-                else:
-                    entry.plain.setdefault(lang, text)
+                if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
+                    rows.add((quad.subject.value, kind, quad.object.language or "", quad.object.value))
+        return cls.from_rows(sorted(rows))
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[LabelRow]) -> Labels:
+        """Names from sorted (IRI, kind, language tag, text) rows, the same whether they come
+        from the store or from ``index-labels.tsv``: the first name in that order wins where a
+        resource has two in one language, and alternative names keep that order, so that pages
+        never depend on the order a store happens to return statements in."""
+        names: dict[str, Names] = defaultdict(Names)
+        for iri, kind, tag, text in rows:
+            entry, lang = names[iri], language_of(tag)
+            if kind == "pref":
+                entry.pref.setdefault(lang, text)
+            elif kind == "alt":
+                if text not in entry.alt[lang]:
+                    entry.alt[lang].append(text)
+            else:
+                entry.plain.setdefault(lang, text)
         for iri, (zh, en) in EXTERNAL_NAMES.items():
             if iri not in names:
                 names[iri].plain.update({"zh": zh, "en": en})

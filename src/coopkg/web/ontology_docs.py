@@ -78,17 +78,9 @@ class OntologyModel:
                                  | {q.object.value for q in self.triples if q.predicate.value == OWL + "versionIRI"})
         self.terms: dict[str, Term] = {}
         self._read_terms()
-        self.instance_counts = self._counts("SELECT ?x (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?x } GROUP BY ?x")
-        self.usage_counts = self._counts(
-            "SELECT ?x (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?x ?o } "
-            f"FILTER(?g NOT IN (<{INFERRED_GRAPH}>, <{ONTOLOGY_GRAPH}>)) }} GROUP BY ?x")
-
-    def _counts(self, query: str) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for row in self.site.store.query(query, use_default_graph_as_union=True):
-            if isinstance(row[0], ox.NamedNode):
-                counts[row[0].value] = int(row[1].value)
-        return counts
+        #: counted once at start-up (or read from the release's index files), never by an aggregate here
+        self.instance_counts: Counter[str] = site.class_counts
+        self.usage_counts: Counter[str] = site.property_counts
 
     def _objects(self, subject, predicate: str) -> list:
         return [q.object for q in self.site.store.quads_for_pattern(subject, ox.NamedNode(predicate), None, self.graph)]
