@@ -31,25 +31,39 @@ PAGES = ["/", "/?lang=en", "/id/seattle", "/id/global-innovation-exchange", "/id
          "/id/seatle", "/id/xian", "/id/xian-county", "/id/greater-bay-area", "/ontology/BayArea"]
 
 
-def _indexed_copy(release: Path, target: Path) -> Path:
+def _scanned_copy(release: Path, target: Path) -> Path:
+    """The release without its index files: the app then scans the store at start-up."""
     shutil.copytree(release, target)
-    write_indexes(target)
+    for name in INDEX_FILES:
+        (target / name).unlink()
     return target
 
 
 @pytest.fixture(scope="module")
-def indexed_release(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _indexed_copy(release, tmp_path_factory.mktemp("indexed") / "dist")
+def indexed_release(release: Path) -> Path:
+    """``coopkg build`` writes the index files into every release."""
+    return release
 
 
 @pytest.fixture(scope="module")
-def indexed_app(indexed_release: Path):
-    return create_app({"TESTING": True, "DIST": str(indexed_release)})
+def indexed_app(app):
+    return app
 
 
 @pytest.fixture(scope="module")
-def indexed_ld_app(linked_data_release: Path, tmp_path_factory: pytest.TempPathFactory):
-    dist = _indexed_copy(linked_data_release, tmp_path_factory.mktemp("indexed-ld") / "dist")
+def indexed_ld_app(linked_data_app):
+    return linked_data_app
+
+
+@pytest.fixture(scope="module")
+def scanned_app(release: Path, tmp_path_factory: pytest.TempPathFactory):
+    dist = _scanned_copy(release, tmp_path_factory.mktemp("scanned") / "dist")
+    return create_app({"TESTING": True, "DIST": str(dist)})
+
+
+@pytest.fixture(scope="module")
+def scanned_ld_app(linked_data_release: Path, tmp_path_factory: pytest.TempPathFactory):
+    dist = _scanned_copy(linked_data_release, tmp_path_factory.mktemp("scanned-ld") / "dist")
     return create_app({"TESTING": True, "DIST": str(dist)})
 
 
@@ -77,27 +91,33 @@ def test_the_files_hold_what_a_scan_of_the_store_finds(indexed_release, release)
         assert getattr(read, name) == getattr(scanned, name), name
 
 
-def test_the_app_uses_the_files_when_present_and_scans_otherwise(app, indexed_app):
+def test_the_build_lists_the_files_in_its_checksums(indexed_release):
+    listed = {line.split()[1] for line in (indexed_release / "SHA256SUMS").read_text().splitlines()}
+    assert set(INDEX_FILES) <= listed
+
+
+def test_the_app_uses_the_files_when_present_and_scans_otherwise(scanned_app, indexed_app):
     assert indexed_app.extensions["coopkg_site"].from_indexes
-    assert not app.extensions["coopkg_site"].from_indexes
+    assert not scanned_app.extensions["coopkg_site"].from_indexes
 
 
 @pytest.mark.parametrize("query", SEARCH_QUERIES)
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_search_results_are_identical_with_and_without_the_files(client, indexed_app, linked_data_app,
+def test_search_results_are_identical_with_and_without_the_files(scanned_app, indexed_app, scanned_ld_app,
                                                                  indexed_ld_app, query, lang):
     params = {"q": query, "limit": 200, "lang": lang}
-    for plain, indexed in ((client, indexed_app.test_client()),
-                           (linked_data_app.test_client(), indexed_ld_app.test_client())):
+    for plain, indexed in ((scanned_app.test_client(), indexed_app.test_client()),
+                           (scanned_ld_app.test_client(), indexed_ld_app.test_client())):
         assert indexed.get("/search.json", query_string=params).get_json() == \
             plain.get("/search.json", query_string=params).get_json()
         assert indexed.get("/search", query_string=params).data == plain.get("/search", query_string=params).data
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_pages_are_identical_with_and_without_the_files(client, indexed_app, linked_data_app, indexed_ld_app, path):
-    for plain, indexed in ((client, indexed_app.test_client()),
-                           (linked_data_app.test_client(), indexed_ld_app.test_client())):
+def test_pages_are_identical_with_and_without_the_files(scanned_app, indexed_app, scanned_ld_app, indexed_ld_app,
+                                                       path):
+    for plain, indexed in ((scanned_app.test_client(), indexed_app.test_client()),
+                           (scanned_ld_app.test_client(), indexed_ld_app.test_client())):
         expected = plain.get(path, headers={"Accept": "text/html"})
         served = indexed.get(path, headers={"Accept": "text/html"})
         assert (served.status_code, served.data) == (expected.status_code, expected.data)

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from coopkg.cli import main as coopkg
-from coopkg.indexes import write_indexes
+from coopkg.indexes import INDEX_FILES
 from coopkg.remote import RemoteDataset, RemoteQuads
 from coopkg.web import create_app
 from store_servers import StoreServer, oxigraph_program, oxigraph_server, virtuoso_program, virtuoso_server
@@ -136,19 +136,23 @@ def test_store_down_is_503_then_recovers(store_server, store_client):
     assert back.status_code == 200
 
 
-def test_with_index_files_start_up_reads_no_quad_and_pages_are_the_same(store_server, release, store_client,
+def test_with_index_files_start_up_reads_no_quad_and_pages_are_the_same(store_server, release,
                                                                       tmp_path_factory, monkeypatch):
     """A release with index files starts over a store without reading it whole (which a
     large store would refuse: Virtuoso's ResultSetMaxRows) and serves the same search and pages."""
-    dist = tmp_path_factory.mktemp("indexed") / "dist"
-    shutil.copytree(release, dist)
-    write_indexes(dist)
+    unindexed = tmp_path_factory.mktemp("unindexed") / "dist"
+    shutil.copytree(release, unindexed)
+    for name in INDEX_FILES:
+        (unindexed / name).unlink()
+    scanning = create_app({"TESTING": True, "DIST": str(unindexed), "STORE_URL": store_server.query_url})
+    assert not scanning.extensions["coopkg_site"].from_indexes
+    store_client = scanning.test_client()
 
     def refuse_scan(_self):
         raise AssertionError("start-up read the whole store")
 
     monkeypatch.setattr(RemoteQuads, "__iter__", refuse_scan)
-    served = create_app({"TESTING": True, "DIST": str(dist), "STORE_URL": store_server.query_url}).test_client()
+    served = create_app({"TESTING": True, "DIST": str(release), "STORE_URL": store_server.query_url}).test_client()
     for query in ("粵港澳", "seattle", "a", "城市"):
         params = {"q": query, "limit": 200}
         assert served.get("/search.json", query_string=params).get_json() == \

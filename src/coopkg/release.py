@@ -23,6 +23,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, XSD
 from rdflib.term import Node
 
+from .indexes import write_indexes
 from .namespaces import DATASET_IRI, DCAT, INFERRED_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES, SPDX, VOID
 
 DATA_NQ = "data.nq"
@@ -132,7 +133,10 @@ def _write_all(content: ReleaseContent, out: Path) -> ReleaseSummary:
     data_files += write_dataset_dumps(content, out)
     void = describe_dataset(content, asserted, graph_counts, out, data_files)
     (out / VOID_TTL).write_bytes(turtle(void))
-    sums = "".join(f"{_sha256(out / name)}  {name}\n" for name in sorted(data_files + [VOID_TTL]))
+    # what the pages need at start-up (names, search keys, types, counts), so a web process
+    # never scans the store (see indexes.py)
+    index_files = write_indexes(out)
+    sums = "".join(f"{_sha256(out / name)}  {name}\n" for name in sorted(data_files + [VOID_TTL] + index_files))
     (out / SUMS).write_text(sums, encoding="utf-8")
     files = {p.name: p.stat().st_size for p in sorted(out.iterdir())}
     return ReleaseSummary(out, len(asserted), len(content.inferred), graph_counts, files)
