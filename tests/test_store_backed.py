@@ -187,3 +187,14 @@ def _solutions(body: bytes):
     if isinstance(answer, ox.QueryBoolean):
         return bool(answer)
     return sorted(tuple(str(term) for term in row) for row in answer)
+
+
+def test_with_many_graphs_pages_filter_on_the_graph_prefix_and_stay_the_same(store_server, release, store_client,
+                                                                             monkeypatch):
+    """Past GRAPH_LIST_LIMIT graphs a page's lookups match every graph and keep the release's
+    (one lookup instead of one per graph): the pages are the same bytes as with the list."""
+    monkeypatch.setattr(RemoteQuads, "GRAPH_LIST_LIMIT", 0)
+    filtered = create_app({"TESTING": True, "DIST": str(release), "STORE_URL": store_server.query_url}).test_client()
+    for path in ("/id/seattle", "/id/paper-000", "/graph/paper-000", "/id/seattle.ttl"):
+        expected, served = store_client.get(path), filtered.get(path)
+        assert (served.status_code, served.data) == (expected.status_code, expected.data), path
