@@ -17,7 +17,7 @@ from rdflib.namespace import OWL
 
 from .checks import run_checks
 from .namespaces import ONTOLOGY_IRI
-from .reasoning import ReasoningBudget, closure
+from .reasoning import ReasoningBudget, closure_of
 from .release import ReleaseContent, ReleaseSummary, write_release
 from .sources import load_sources
 
@@ -34,6 +34,8 @@ class BuildOptions:
     dist: Path
     reason: bool = True
     budget: ReasoningBudget = field(default_factory=ReasoningBudget)
+    #: "owlrl" (default) or "reasonable" (same published closure, made for large graphs)
+    reasoner: str = "owlrl"
 
 
 @dataclass
@@ -61,10 +63,9 @@ def build(options: BuildOptions, progress: Progress = stderr_progress) -> BuildR
     def reason() -> Graph:
         if not options.reason:
             return Graph()
-        asserted = sources.ontology + sources.data_union()
-        return closure(asserted, options.budget)
+        return closure_of(sources.ontology, sources.data_union(), options.budget, options.reasoner)
 
-    inferred = step("reason (OWL 2 RL)", reason)
+    inferred = step(f"reason (OWL 2 RL, {options.reasoner})", reason)
     version = ontology_version(sources.ontology)
     data_graphs = sorted(
         ((str(g.identifier), g) for g in sources.data.graphs() if len(g) and isinstance(g.identifier, URIRef)),

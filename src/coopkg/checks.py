@@ -6,6 +6,9 @@ check into a :class:`CheckFailure`. The SHACL report graph is kept for the relea
 
 from __future__ import annotations
 
+import multiprocessing
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pyshacl import validate
@@ -24,6 +27,10 @@ _DECLARATION_TYPES = {
     RDF.Property, OWL.NamedIndividual,
 }
 _MAX_PROBLEMS_SHOWN = 50
+#: SHACL is validated whole up to this many data triples, beyond it in partitions of about this size
+SHACL_PARTITION_TRIPLES = 200_000
+#: processes validating partitions side by side (the build machine has two cores)
+SHACL_WORKERS = 2
 
 
 @dataclass
@@ -89,18 +96,156 @@ def blank_nodes(sources: Sources) -> list[str]:
     return sorted(problems)
 
 
-def shacl_validate(sources: Sources) -> tuple[bool, Graph, list[str]]:
-    """Validate the union of the data against shapes/, with the ontology for subclass targets."""
+def shacl_validate(sources: Sources, partition_triples: int = SHACL_PARTITION_TRIPLES,
+                   workers: int = SHACL_WORKERS) -> tuple[bool, Graph, list[str]]:
+    """Validate the union of the data against shapes/, with the ontology for subclass targets.
+
+    pyshacl holds the whole data graph in rdflib and slows down faster than linearly with it
+    (about 4 min at 1M triples), so a large graph is validated in partitions, two at a time:
+    see :func:`validate_partitioned`. Below ``partition_triples`` it is validated whole.
+    """
+    union = sources.data_union()
+    if len(union) <= partition_triples:
+        conforms, report = _validate(union, sources.shapes, sources.ontology)
+    else:
+        conforms, report = validate_partitioned(union, sources.shapes, sources.ontology, partition_triples, workers,
+                                                home_graphs(sources))
+    return conforms, report, describe_violations(report)
+
+
+def _validate(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, Graph]:
     conforms, report, _text = validate(
-        data_graph=sources.data_union(),
-        shacl_graph=sources.shapes,
-        ont_graph=sources.ontology,
+        data_graph=data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
         inference="none",
         abort_on_first=False,
         allow_warnings=True,
         advanced=True,
     )
-    return bool(conforms), report, describe_violations(report)
+    return bool(conforms), report
+
+
+# --- partitioned SHACL ----------------------------------------------------------------------------
+#
+# Every focus node our shapes target is a subject (sh:targetClass, sh:targetSubjectsOf; no
+# sh:targetNode, sh:targetObjectsOf or inverse paths), and every constraint reads at most
+# two hops from it (property values, sh:class on a value's type, the SPARQL constraints on
+# time:hasBeginning/time:inXSDgYear). So the subjects are cut into disjoint groups, and a
+# group is validated on its subjects' triples plus the triples of every node they point
+# to; results are kept only for the group's own subjects (a neighbour is validated, with
+# its own neighbours, in its own group). The merged report is the whole-graph report:
+# tests/test_checks_partitioned.py compares the two on the seed and on every shape fixture.
+# A shape with a new kind of target or a longer path must extend this (and that test).
+
+_PARTITION_JOB: dict = {}
+
+
+def validate_partitioned(union: Graph, shapes: Graph, ontology: Graph, partition_triples: int,
+                         workers: int = SHACL_WORKERS, home: dict[Node, int] | None = None) -> tuple[bool, Graph]:
+    """Validate subject groups of about ``partition_triples`` triples, ``workers`` at a time.
+
+    ``home`` (subject → rank of the first source file describing it, see :func:`home_graphs`)
+    keeps each paper's resources together, so few of their neighbours fall in another group.
+    """
+    described = _descriptions(union, home or {})
+    groups = list(_subject_groups(described, partition_triples))
+    _PARTITION_JOB.update(described=described, groups=groups, shapes=shapes, ontology=ontology)
+    try:
+        if workers > 1 and len(groups) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            # forked workers share the parsed graphs copy-on-write instead of pickling them
+            with multiprocessing.get_context("fork").Pool(min(workers, len(groups))) as pool:
+                parts = pool.map(_validate_group, range(len(groups)), chunksize=1)
+        else:
+            parts = [_validate_group(index) for index in range(len(groups))]
+    finally:
+        _PARTITION_JOB.clear()
+    return _merge_reports(parts)
+
+
+def home_graphs(sources: Sources) -> dict[Node, int]:
+    """The rank (in load order) of the first data graph in which each subject is described."""
+    rank = {URIRef(source.graph): index for index, source in enumerate(sources.data_files)}
+    home: dict[Node, int] = {}
+    for s, _p, _o, g in sources.data.quads((None, None, None, None)):
+        index = rank.get(g, len(rank))
+        if index < home.get(s, len(rank) + 1):
+            home[s] = index
+    return home
+
+
+def _descriptions(union: Graph, home: dict[Node, int]) -> dict[Node, list[tuple[Node, Node]]]:
+    """(predicate, object) pairs per subject, in a fixed order: by home graph, then by IRI."""
+    described: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+    for s, p, o in union:
+        described[s].append((p, o))
+    return dict(sorted(described.items(), key=lambda item: (home.get(item[0], 0), str(item[0]))))
+
+
+def _subject_groups(described: dict[Node, list], partition_triples: int) -> Iterator[list[Node]]:
+    """Consecutive subjects adding up to about ``partition_triples`` triples."""
+    group: list[Node] = []
+    size = 0
+    for subject, pairs in described.items():
+        group.append(subject)
+        size += len(pairs)
+        if size >= partition_triples:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
+def _validate_group(index: int) -> tuple[bool, list[tuple[Node, Node, Node]]]:
+    """Validate one group with its neighbours; return the triples of its own results only."""
+    job = _PARTITION_JOB
+    described, subjects = job["described"], job["groups"][index]
+    data = Graph()
+    neighbours = set()
+    for subject in subjects:
+        for p, o in described[subject]:
+            data.add((subject, p, o))
+            neighbours.add(o)
+    for node in neighbours:
+        for p, o in described.get(node, ()):
+            data.add((node, p, o))
+    conforms, report = _validate(data, job["shapes"], job["ontology"])
+    own = set(subjects)
+    kept = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        if report.value(result, SH.focusNode) in own:
+            kept.extend(_closure_from(report, result))
+    return conforms, kept
+
+
+def _closure_from(graph: Graph, node: Node) -> list[tuple[Node, Node, Node]]:
+    """The triples of ``node`` and of the blank nodes it leads to (a result and its paths)."""
+    triples, seen, todo = [], {node}, [node]
+    while todo:
+        current = todo.pop()
+        for p, o in graph.predicate_objects(current):
+            triples.append((current, p, o))
+            if isinstance(o, BNode) and o not in seen:
+                seen.add(o)
+                todo.append(o)
+    return triples
+
+
+def _merge_reports(parts: list[tuple[bool, list[tuple[Node, Node, Node]]]]) -> tuple[bool, Graph]:
+    """One sh:ValidationReport over every group's results, as pyshacl writes it for a whole graph."""
+    report = Graph()
+    report.bind("sh", str(SH))
+    node = BNode()
+    report.add((node, RDF.type, SH.ValidationReport))
+    for _conforms, triples in parts:
+        for triple in triples:
+            report.add(triple)
+    results = list(report.subjects(RDF.type, SH.ValidationResult))
+    conforms = not any(report.value(r, SH.resultSeverity) == SH.Violation for r in results)
+    report.add((node, SH.conforms, Literal(conforms)))
+    for result in results:
+        report.add((node, SH.result, result))
+    return conforms, report
 
 
 def describe_violations(report: Graph) -> list[str]:

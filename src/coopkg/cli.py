@@ -16,7 +16,7 @@ def _build(args: argparse.Namespace) -> int:
 
     options = BuildOptions(
         root=Path(args.root), dist=Path(args.out), reason=not args.no_reason,
-        budget=ReasoningBudget(seconds=args.max_seconds, max_ratio=args.max_ratio),
+        budget=ReasoningBudget(seconds=args.max_seconds, max_ratio=args.max_ratio), reasoner=args.reasoner,
     )
     result = build(options)
     print(format_summary(result))
@@ -88,6 +88,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--root", default=".", help="project directory holding ontology/, shapes/, data/ (default: .)")
     b.add_argument("--out", default="dist", help="release directory to (re)place (default: dist)")
     b.add_argument("--no-reason", action="store_true", help="skip OWL 2 RL reasoning (faster checks)")
+    b.add_argument("--reasoner", choices=("owlrl", "reasonable"), default="owlrl",
+                   help="OWL 2 RL engine: owlrl (pure Python, default) or reasonable (Rust, for large graphs; "
+                   "same published closure)")
     b.add_argument("--max-seconds", type=float, default=300.0, help="time budget of the closure (default 300)")
     b.add_argument("--max-ratio", type=float, default=10.0,
                    help="stop if inferred triples exceed this multiple of asserted ones (default 10)")
