@@ -201,11 +201,20 @@ def hello_server() -> Server:
 # --- measuring -------------------------------------------------------------------------------------------
 
 
+def request_paths(queries: Path, endpoint_path: str) -> Path:
+    """The file of request paths benchmarks/paths.lua cycles through: ``endpoint?query=…`` per query."""
+    paths = queries.with_name(f"{queries.stem}{endpoint_path.replace('/', '-')}.paths")
+    if not paths.exists():
+        paths.write_text("".join(f"{endpoint_path}?query={line}\n" for line in queries.read_text().splitlines()))
+    return paths
+
+
 def wrk(server: Server, queries: Path, connections: int, seconds: float, distinct: bool) -> Measure:
     threads = 1 if connections == 1 else 2
-    env = {**os.environ, "QUERIES": str(queries), "QPATH": server.path, "DISTINCT": "1" if distinct else "0"}
+    env = {**os.environ, "PATHS": str(request_paths(queries, server.path)), "ACCEPT": "application/sparql-results+json",
+           "DISTINCT": "1" if distinct else "0"}
     found = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{round(seconds)}s", "--timeout", "30s",
-                            "--latency", "-s", str(HERE / "queries.lua"), f"http://127.0.0.1:{server.port}"],
+                            "--latency", "-s", str(HERE / "paths.lua"), f"http://127.0.0.1:{server.port}"],
                            env=env, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", found).group(1))
     errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|timeout)\s*:?\s*(\d+)", found))
