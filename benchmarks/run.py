@@ -130,19 +130,25 @@ class Server:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_group(self.process, grace=15)
 
     def workers(self) -> set[int]:
         found: set[int] = set()
         for task in Path(f"/proc/{self.process.pid}/task").iterdir():
             found.update(int(c) for c in (task / "children").read_text().split())
         return found
+
+
+def stop_group(process: subprocess.Popen | None, grace: float) -> None:
+    """Stop a server started in its own session with all its workers: SIGTERM, then SIGKILL
+    after ``grace`` seconds."""
+    if process and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def granian(app: str, port: int, *extra: str) -> list[str]:
@@ -204,8 +210,7 @@ def hello_server() -> Server:
 def request_paths(queries: Path, endpoint_path: str) -> Path:
     """The file of request paths benchmarks/paths.lua cycles through: ``endpoint?query=…`` per query."""
     paths = queries.with_name(f"{queries.stem}{endpoint_path.replace('/', '-')}.paths")
-    if not paths.exists():
-        paths.write_text("".join(f"{endpoint_path}?query={line}\n" for line in queries.read_text().splitlines()))
+    paths.write_text("".join(f"{endpoint_path}?query={line}\n" for line in queries.read_text().splitlines()))
     return paths
 
 

@@ -30,7 +30,6 @@ import json
 import os
 import random
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -45,6 +44,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(HERE))
+
+from run import stop_group  # noqa: E402
 
 from coopkg.indexes import INDEX_FILES, has_indexes, read_graph_counts  # noqa: E402
 from coopkg.publish import publish_release, target_for, verify_counts  # noqa: E402
@@ -172,13 +174,7 @@ class App:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_group(self.process, grace=30)
 
 
 def scan_startup(dist: Path, store_url: str | None) -> tuple[float, float]:
