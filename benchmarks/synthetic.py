@@ -15,8 +15,7 @@ five paper files as they are, then copy ``c`` of the five papers in one file
 ``data/papers/NNN-copy-c.ttl`` (graph ``paper-NNN``), every resource the papers describe
 renamed ``…-cc``. Entities and vocabulary are shared by every copy, so the links from papers
 to them stay as dense as in the seed and every check (terms, links, SHACL) still passes.
-One file per copy rather than per paper because paper graphs are numbered with three digits:
-995 copies (~13M triples) is the ceiling.
+Paper numbers past 999 take four digits (``1004-copy-1000.ttl`` is graph ``paper-1004``).
 
     python benchmarks/synthetic.py --sources --root . --out /tmp/coopkg-scale/1m/src --triples 1000000
 """
@@ -67,9 +66,6 @@ def generate(dist: Path, out: Path, triples: int) -> int:
                    for n in ("data.nq", "inferred.nt", "ontology.ttl"))
     (out / "SHA256SUMS").write_text(sums)
     return copies * (len(data) + len(inferred))
-
-
-MAX_COPIES = 995  # paper graphs are numbered 000-999 and the seed uses 000-004
 
 
 def _papers_and_shared(root: Path) -> tuple[list[Path], list[Path]]:
@@ -154,7 +150,7 @@ def generate_sources(root: Path, out: Path, triples: int) -> tuple[int, int]:
     # a copy holds only what renaming changes (the rest would repeat copy 0's triples)
     copied = [t for t in paper_triples if _value(t.subject) in renamed or _value(t.object) in renamed]
     base_count = len({t for path in papers + shared for t in ox.parse(path=str(path))})
-    copies = max(1, min(MAX_COPIES, 1 + round((triples - base_count) / len(copied))))
+    copies = max(1, 1 + round((triples - base_count) / len(copied)))
     if out.exists():
         shutil.rmtree(out)
     for folder in ("ontology", "shapes"):

@@ -14,7 +14,7 @@ from test_shapes import CASES, PREFIXES
 def both_ways(sources: Sources, partition_triples: int, workers: int) -> tuple[tuple, tuple]:
     union = sources.data_union()
     whole = _validate(union, sources.shapes, sources.ontology)
-    parts = validate_partitioned(union, sources.shapes, sources.ontology, partition_triples, workers)
+    parts = validate_partitioned(sources.data, sources.shapes, sources.ontology, partition_triples, workers)
     return whole, parts
 
 

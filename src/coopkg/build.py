@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 
@@ -60,18 +61,17 @@ def build(options: BuildOptions, progress: Progress = stderr_progress) -> BuildR
     sources = step("parse sources", lambda: load_sources(options.root))
     report = step("check (terms, links, SHACL)", lambda: run_checks(sources))
 
-    def reason() -> Graph:
+    def reason() -> ox.Store:
         if not options.reason:
-            return Graph()
-        return closure_of(sources.ontology, sources.data_union(), options.budget, options.reasoner)
+            return ox.Store()
+        # owlrl works on an rdflib graph (the one whole-graph SHACL already built for a small
+        # dataset); reasonable reads the store
+        data = sources.data_union() if options.reasoner == "owlrl" else sources.data
+        return closure_of(sources.ontology, data, options.budget, options.reasoner)
 
     inferred = step(f"reason (OWL 2 RL, {options.reasoner})", reason)
     version = ontology_version(sources.ontology)
-    data_graphs = sorted(
-        ((str(g.identifier), g) for g in sources.data.graphs() if len(g) and isinstance(g.identifier, URIRef)),
-        key=lambda item: item[0],
-    )
-    content = ReleaseContent(version, sources.ontology, sources.shapes, data_graphs, inferred, report.shacl_report)
+    content = ReleaseContent(version, sources.ontology, sources.shapes, sources.data, inferred, report.shacl_report)
     summary = step("write release", lambda: write_release(content, options.dist))
     return BuildResult(summary, timings, version)
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from pyshacl import validate
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDFS, SH, XSD
@@ -18,7 +19,7 @@ from rdflib.term import Node
 
 from .errors import CheckFailure
 from .namespaces import COOP, KG
-from .sources import Sources
+from .sources import Sources, rdflib_term, rdflib_triple
 
 #: namespaces whose terms need no declaration in our ontology
 _BUILT_IN = (str(RDF), str(RDFS), str(OWL), str(XSD))
@@ -56,44 +57,55 @@ def undefined_terms(sources: Sources) -> list[str]:
 
     A typo such as ``coop:foundedby`` would otherwise pass SHACL silently (an unknown
     property is simply not constrained), so every predicate, class and ``coop:`` value
-    must be known.
+    must be known. Each term is reported once, from the first graph (by IRI) using it.
     """
-    defined = defined_terms(sources.ontology)
+    defined = {str(term) for term in defined_terms(sources.ontology)}
+
+    def known(iri: str) -> bool:
+        return iri in defined or iri.startswith(_BUILT_IN)
+
     problems: dict[str, str] = {}
-
-    def known(term: Node) -> bool:
-        return not isinstance(term, URIRef) or term in defined or str(term).startswith(_BUILT_IN)
-
-    for s, p, o, g in sources.data.quads((None, None, None, None)):
-        where = _graph_label(g)
-        if not known(p):
-            problems.setdefault(str(p), f"{where}: property <{p}> is not defined in ontology/")
-        if p == RDF.type and not known(o):
-            problems.setdefault(str(o), f"{where}: class <{o}> is not defined in ontology/")
-        for term in (s, o):
-            if isinstance(term, URIRef) and str(term).startswith(str(COOP)) and term not in defined:
-                problems.setdefault(str(term), f"{where}: term <{term}> is not defined in ontology/")
+    for graph, term in _distinct_pairs(sources.data, "GRAPH ?g { ?s ?t ?o }"):
+        if not known(term):
+            problems.setdefault(term, f"{_graph_label(graph)}: property <{term}> is not defined in ontology/")
+    for graph, term in _distinct_pairs(sources.data, "GRAPH ?g { ?s a ?t } FILTER(isIRI(?t))"):
+        if not known(term):
+            problems.setdefault(term, f"{_graph_label(graph)}: class <{term}> is not defined in ontology/")
+    ours = f'FILTER(isIRI(?t) && STRSTARTS(STR(?t), "{COOP}"))'
+    for where in ("GRAPH ?g { ?t ?p ?o }", "GRAPH ?g { ?s ?p ?t }"):
+        for graph, term in _distinct_pairs(sources.data, f"{where} {ours}"):
+            if term not in defined:
+                problems.setdefault(term, f"{_graph_label(graph)}: term <{term}> is not defined in ontology/")
     return [problems[k] for k in sorted(problems)]
+
+
+def _distinct_pairs(data: ox.Store, pattern: str) -> list[tuple[str, str]]:
+    """(graph, term) pairs of ``pattern`` over every data graph, distinct, sorted by graph then term.
+
+    Evaluated by pyoxigraph: at ten million quads a pass in Python would take minutes."""
+    found = data.query(f"SELECT DISTINCT ?g ?t WHERE {{ {pattern} }}")
+    return sorted((row["g"].value, row["t"].value) for row in found)
 
 
 def dangling_references(sources: Sources) -> list[str]:
     """Objects in our ``kg:`` namespace that no triple describes (usually a misspelt slug)."""
-    subjects = {s for s, _p, _o, _g in sources.data.quads((None, None, None, None)) if isinstance(s, URIRef)}
-    problems: set[str] = set()
-    for s, p, o, g in sources.data.quads((None, None, None, None)):
-        if isinstance(o, URIRef) and str(o).startswith(str(KG)) and o not in subjects:
-            problems.add(f"{_graph_label(g)}: <{s}> {_short(p)} <{o}>: <{o}> is described nowhere")
-    return sorted(problems)
+    found = sources.data.query(f"""
+        SELECT DISTINCT ?g ?s ?p ?o WHERE {{
+          GRAPH ?g {{ ?s ?p ?o }}
+          FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{KG}"))
+          FILTER NOT EXISTS {{ GRAPH ?h {{ ?o ?anything ?value }} }}
+        }}""")
+    return sorted({f"{_graph_label(row['g'].value)}: <{row['s'].value}> {_short(row['p'].value)} "
+                   f"<{row['o'].value}>: <{row['o'].value}> is described nowhere" for row in found})
 
 
 def blank_nodes(sources: Sources) -> list[str]:
     """Blank nodes in data/: refused, because their labels are not stable across parses
     and a dump must be byte-identical for the same sources (and linkable by others)."""
-    problems = set()
-    for s, p, o, g in sources.data.quads((None, None, None, None)):
-        if isinstance(s, BNode) or isinstance(o, BNode):
-            problems.add(f"{_graph_label(g)}: blank node in a triple with predicate {_short(p)}; give it an IRI")
-    return sorted(problems)
+    found = sources.data.query(
+        "SELECT DISTINCT ?g ?p WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isBlank(?s) || isBlank(?o)) }")
+    return sorted({f"{_graph_label(row['g'].value)}: blank node in a triple with predicate {_short(row['p'].value)}; "
+                   "give it an IRI" for row in found})
 
 
 def shacl_validate(sources: Sources, partition_triples: int = SHACL_PARTITION_TRIPLES,
@@ -104,12 +116,12 @@ def shacl_validate(sources: Sources, partition_triples: int = SHACL_PARTITION_TR
     (about 4 min at 1M triples), so a large graph is validated in partitions, two at a time:
     see :func:`validate_partitioned`. Below ``partition_triples`` it is validated whole.
     """
-    union = sources.data_union()
-    if len(union) <= partition_triples:
-        conforms, report = _validate(union, sources.shapes, sources.ontology)
+    if len(sources) <= partition_triples:
+        conforms, report = _validate(sources.data_union(), sources.shapes, sources.ontology)
     else:
-        conforms, report = validate_partitioned(union, sources.shapes, sources.ontology, partition_triples, workers,
-                                                home_graphs(sources))
+        rank = {source.graph: index for index, source in enumerate(sources.data_files)}
+        conforms, report = validate_partitioned(sources.data, sources.shapes, sources.ontology, partition_triples,
+                                                workers, rank)
     return conforms, report, describe_violations(report)
 
 
@@ -137,23 +149,25 @@ def _validate(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, Graph]
 # its own neighbours, in its own group). The merged report is the whole-graph report:
 # tests/test_checks_partitioned.py compares the two on the seed and on every shape fixture.
 # A shape with a new kind of target or a longer path must extend this (and that test).
+# Only a group at a time is ever in rdflib; the data stays in the pyoxigraph store, which
+# the forked workers share copy-on-write.
 
 _PARTITION_JOB: dict = {}
 
 
-def validate_partitioned(union: Graph, shapes: Graph, ontology: Graph, partition_triples: int,
-                         workers: int = SHACL_WORKERS, home: dict[Node, int] | None = None) -> tuple[bool, Graph]:
+def validate_partitioned(data: ox.Store, shapes: Graph, ontology: Graph, partition_triples: int,
+                         workers: int = SHACL_WORKERS, graph_rank: dict[str, int] | None = None) -> tuple[bool, Graph]:
     """Validate subject groups of about ``partition_triples`` triples, ``workers`` at a time.
 
-    ``home`` (subject → rank of the first source file describing it, see :func:`home_graphs`)
-    keeps each paper's resources together, so few of their neighbours fall in another group.
+    ``graph_rank`` (graph IRI → its file's place in load order) orders the subjects by the
+    first graph describing them, then by IRI, so each paper's resources stay together and
+    few of their neighbours fall in another group.
     """
-    described = _descriptions(union, home or {})
-    groups = list(_subject_groups(described, partition_triples))
-    _PARTITION_JOB.update(described=described, groups=groups, shapes=shapes, ontology=ontology)
+    groups = list(_subject_groups(_subjects_in_order(data, graph_rank or {}), partition_triples))
+    _PARTITION_JOB.update(data=data, groups=groups, shapes=shapes, ontology=ontology)
     try:
         if workers > 1 and len(groups) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            # forked workers share the parsed graphs copy-on-write instead of pickling them
+            # forked workers share the store and the shapes copy-on-write instead of pickling them
             with multiprocessing.get_context("fork").Pool(min(workers, len(groups))) as pool:
                 parts = pool.map(_validate_group, range(len(groups)), chunksize=1)
         else:
@@ -163,32 +177,29 @@ def validate_partitioned(union: Graph, shapes: Graph, ontology: Graph, partition
     return _merge_reports(parts)
 
 
-def home_graphs(sources: Sources) -> dict[Node, int]:
-    """The rank (in load order) of the first data graph in which each subject is described."""
-    rank = {URIRef(source.graph): index for index, source in enumerate(sources.data_files)}
-    home: dict[Node, int] = {}
-    for s, _p, _o, g in sources.data.quads((None, None, None, None)):
-        index = rank.get(g, len(rank))
-        if index < home.get(s, len(rank) + 1):
-            home[s] = index
-    return home
+def _subjects_in_order(data: ox.Store, graph_rank: dict[str, int]) -> list[tuple[ox.NamedNode | ox.BlankNode, int]]:
+    """(subject, quads about it), by home graph (the first in load order describing it), then by IRI."""
+    found = data.query("SELECT ?s ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s ?g")
+    last = len(graph_rank)
+    home: dict[ox.NamedNode | ox.BlankNode, int] = {}
+    size: dict[ox.NamedNode | ox.BlankNode, int] = defaultdict(int)
+    for row in found:
+        subject = row["s"]
+        rank = graph_rank.get(row["g"].value, last)
+        home[subject] = min(rank, home.get(subject, last + 1))
+        size[subject] += int(row["n"].value)
+    ordered = sorted(home, key=lambda subject: (home[subject], subject.value))
+    return [(subject, size[subject]) for subject in ordered]
 
 
-def _descriptions(union: Graph, home: dict[Node, int]) -> dict[Node, list[tuple[Node, Node]]]:
-    """(predicate, object) pairs per subject, in a fixed order: by home graph, then by IRI."""
-    described: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-    for s, p, o in union:
-        described[s].append((p, o))
-    return dict(sorted(described.items(), key=lambda item: (home.get(item[0], 0), str(item[0]))))
-
-
-def _subject_groups(described: dict[Node, list], partition_triples: int) -> Iterator[list[Node]]:
+def _subject_groups(subjects: list[tuple[ox.NamedNode | ox.BlankNode, int]],
+                    partition_triples: int) -> Iterator[list[ox.NamedNode | ox.BlankNode]]:
     """Consecutive subjects adding up to about ``partition_triples`` triples."""
-    group: list[Node] = []
+    group: list[ox.NamedNode | ox.BlankNode] = []
     size = 0
-    for subject, pairs in described.items():
+    for subject, triples in subjects:
         group.append(subject)
-        size += len(pairs)
+        size += triples
         if size >= partition_triples:
             yield group
             group, size = [], 0
@@ -199,18 +210,19 @@ def _subject_groups(described: dict[Node, list], partition_triples: int) -> Iter
 def _validate_group(index: int) -> tuple[bool, list[tuple[Node, Node, Node]]]:
     """Validate one group with its neighbours; return the triples of its own results only."""
     job = _PARTITION_JOB
-    described, subjects = job["described"], job["groups"][index]
+    store, subjects = job["data"], job["groups"][index]
     data = Graph()
-    neighbours = set()
+    neighbours: set[ox.NamedNode | ox.BlankNode] = set()
     for subject in subjects:
-        for p, o in described[subject]:
-            data.add((subject, p, o))
-            neighbours.add(o)
-    for node in neighbours:
-        for p, o in described.get(node, ()):
-            data.add((node, p, o))
+        for quad in store.quads_for_pattern(subject, None, None):
+            data.add(rdflib_triple(quad))
+            if not isinstance(quad.object, ox.Literal):
+                neighbours.add(quad.object)
+    for node in neighbours.difference(subjects):
+        for quad in store.quads_for_pattern(node, None, None):
+            data.add(rdflib_triple(quad))
     conforms, report = _validate(data, job["shapes"], job["ontology"])
-    own = set(subjects)
+    own = {rdflib_term(subject) for subject in subjects}
     kept = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         if report.value(result, SH.focusNode) in own:
@@ -289,11 +301,11 @@ def _cap(problems: list[str]) -> list[str]:
     return problems[:_MAX_PROBLEMS_SHOWN] + [f"… and {len(problems) - _MAX_PROBLEMS_SHOWN} more"]
 
 
-def _graph_label(graph: Node | None) -> str:
+def _graph_label(graph: str | None) -> str:
     return f"graph <{graph}>" if graph is not None else "default graph"
 
 
-def _short(term: Node) -> str:
+def _short(term: Node | str) -> str:
     text = str(term)
     if text.startswith(str(COOP)):
         return "coop:" + text[len(str(COOP)):]

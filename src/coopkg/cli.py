@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .errors import CoopkgError
+from .reasoning import REASONERS
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -88,9 +89,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--root", default=".", help="project directory holding ontology/, shapes/, data/ (default: .)")
     b.add_argument("--out", default="dist", help="release directory to (re)place (default: dist)")
     b.add_argument("--no-reason", action="store_true", help="skip OWL 2 RL reasoning (faster checks)")
-    b.add_argument("--reasoner", choices=("owlrl", "reasonable"), default="owlrl",
-                   help="OWL 2 RL engine: owlrl (pure Python, default) or reasonable (Rust, for large graphs; "
-                   "same published closure)")
+    b.add_argument("--reasoner", choices=REASONERS, default="owlrl",
+                   help="OWL 2 RL engine, all publishing the same closure: owlrl (pure Python, default), "
+                   "reasonable (Rust, up to about a million triples) or rules (the schema compiled to SPARQL "
+                   "rules run in pyoxigraph: ten million triples and more)")
     b.add_argument("--max-seconds", type=float, default=300.0, help="time budget of the closure (default 300)")
     b.add_argument("--max-ratio", type=float, default=10.0,
                    help="stop if inferred triples exceed this multiple of asserted ones (default 10)")

@@ -53,5 +53,9 @@ class ReasoningInconsistency(CoopkgError):
     """OWL RL found the graph inconsistent (e.g. an entity in two disjoint classes)."""
 
 
+class UnsupportedOntology(CoopkgError):
+    """The chosen reasoner cannot handle a construct of the ontology or an entailment of the data."""
+
+
 class ReleaseNotFound(CoopkgError):
     """No built release where one was expected."""

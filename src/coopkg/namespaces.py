@@ -41,13 +41,14 @@ PREFIXES: dict[str, str] = {
     "qb": str(QB),
 }
 
-_PAPER_FILE = re.compile(r"^(\d{3})-[a-z0-9-]+\.(ttl|nt)$")
+_PAPER_FILE = re.compile(r"^(\d{3,})-[a-z0-9-]+\.(ttl|nt)$")
 
 
 def graph_for_data_file(relative: Path) -> str:
     """Name the graph a data file loads into.
 
-    A paper file ``data/papers/NNN-slug.ttl`` gives ``graph/paper-NNN``, so each paper's
+    A paper file ``data/papers/NNN-slug.ttl`` gives ``graph/paper-NNN`` (three digits or
+    more: ``1042-slug.ttl`` gives ``graph/paper-1042``), so each paper's
     statements are one named graph; shared entity and vocabulary files give
     ``graph/entities`` and ``graph/vocab``.
     """

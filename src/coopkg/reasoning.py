@@ -27,12 +27,15 @@ violations, which owlrl reports; the ontology uses none of them.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
+import pyoxigraph as ox
 from owlrl import OWLRL_Semantics
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -41,6 +44,7 @@ from rdflib.term import Node
 
 from .errors import ReasoningBudgetExceeded, ReasoningInconsistency
 from .namespaces import COOP, KG
+from .sources import ox_term, rdflib_term, rdflib_triple
 
 #: inferred triples in these namespaces say nothing about coopkg's content
 _META_NAMESPACES = (
@@ -49,7 +53,7 @@ _META_NAMESPACES = (
 _OURS = (str(KG), str(COOP))
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 _CHECK_EVERY = 2048
-REASONERS = ("owlrl", "reasonable")
+REASONERS = ("owlrl", "reasonable", "rules")
 # rdflib namespace attributes are looked up through __getattr__: slow in loops over millions
 _SAME_AS, _TYPE, _XSD_STRING = OWL.sameAs, RDF.type, XSD.string
 _REFLEXIVE_TRIVIA = frozenset({OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf,
@@ -93,14 +97,38 @@ class _BoundedOWLRL(OWLRL_Semantics):
             )
 
 
-def closure_of(ontology: Graph, data: Graph, budget: ReasoningBudget = ReasoningBudget(),
-               reasoner: str = "owlrl") -> Graph:
-    """:func:`closure` of ontology + data, without building their union in rdflib for reasonable
-    (at a million triples that copy alone costs a minute and gigabytes)."""
-    if reasoner == "reasonable":
-        asserted = set(ontology) | set(data)
-        return _published(asserted, _reasonable_closure(asserted, budget, ontology))
-    return closure(ontology + data, budget, reasoner)
+def closure_of(ontology: Graph, data: Graph | ox.Store, budget: ReasoningBudget = ReasoningBudget(),
+               reasoner: str = "owlrl") -> ox.Store:
+    """:func:`closure` of ontology + data (an rdflib graph, or the sources' pyoxigraph store),
+    returned in a pyoxigraph store's default graph.
+
+    With reasonable and a store, the data never enters rdflib on the way in (reasonable reads
+    an N-Triples file) and the inferred triples never form an rdflib graph on the way out: at
+    ten million triples each of those copies would take ~10 GB.
+    """
+    if reasoner == "reasonable" and isinstance(data, ox.Store):
+        return _reasonable_closure_of_store(ontology, data, budget)
+    if reasoner == "rules":
+        from . import rules
+
+        if isinstance(data, Graph):  # the rules read named graphs: put the triples in one
+            graph = ox.NamedNode(rules.WORK_GRAPH + "-input")
+            data, triples = ox.Store(), data
+            data.extend(ox.Quad(ox_term(s), ox_term(p), ox_term(o), graph) for s, p, o in triples)
+        return rules.closure(ontology, _owlrl_closure(ontology, budget), data, budget)
+    if not isinstance(data, Graph):
+        union = Graph()
+        for quad in data:
+            union.add(rdflib_triple(quad))
+        data = union
+    return as_store(closure(ontology + data, budget, reasoner, ontology))
+
+
+def as_store(triples: Iterable[Triple]) -> ox.Store:
+    """Triples (rdflib terms) in the default graph of a new pyoxigraph store."""
+    store = ox.Store()
+    store.extend(ox.Quad(ox_term(s), ox_term(p), ox_term(o)) for s, p, o in triples)
+    return store
 
 
 def closure(asserted: Graph, budget: ReasoningBudget = ReasoningBudget(), reasoner: str = "owlrl",
@@ -154,29 +182,67 @@ def _published(asserted: Graph | set[Triple], entailed: Iterable[Triple]) -> Gra
 def _reasonable_closure(asserted: Graph | set[Triple], budget: ReasoningBudget,
                         ontology: Graph | None) -> set[Triple]:
     """Alternate reasonable's rules and the ontology's property chains until nothing is new."""
+
+    schema = ontology if ontology is not None else _schema_part(asserted)
+    engine, chains = _reasonable_engine(schema, budget)
+    engine.from_graph([t for t in asserted if not isinstance(t[0], Literal)])
+    return _reason_to_fixpoint(engine, chains, budget, len(asserted))
+
+
+def _reasonable_engine(schema: Graph, budget: ReasoningBudget):
+    """A reasonable engine holding the schema closed by owlrl, and the schema's property chains."""
     import reasonable
 
-    started = time.monotonic()
-    schema = ontology if ontology is not None else _schema_part(asserted)
     closed_schema = _owlrl_closure(schema, budget)
-    chains = property_chains(closed_schema)
-    size_limit = max(len(asserted), 1) * (1 + budget.max_ratio)
     engine = reasonable.PyReasoner()
     # owlrl's generalised triples (a literal as subject) are refused by reasonable
-    schema_triples = {t for t in closed_schema if not isinstance(t[0], Literal)}
-    engine.from_graph(list(schema_triples) + [t for t in asserted if t not in schema_triples])
-    del schema_triples
+    engine.from_graph([t for t in closed_schema if not isinstance(t[0], Literal)])
+    return engine, property_chains(closed_schema)
+
+
+def _reason_to_fixpoint(engine, chains, budget: ReasoningBudget, asserted: int) -> set[Triple]:
+    started = time.monotonic()
+    size_limit = max(asserted, 1) * (1 + budget.max_ratio)
     entailed: set[Triple] = set()
     while True:
         with _iris_trusted():
             entailed = {_canonical(t) for t in engine.reason()}
-        _check_reasonable_budget(len(entailed), size_limit, started, budget, len(asserted))
+        _check_reasonable_budget(len(entailed), size_limit, started, budget, asserted)
         new = apply_chains(chains, entailed) - entailed
         if not new:
             break
         engine.from_graph(list(new))
     _check_consistency(entailed)
     return entailed
+
+
+def _reasonable_closure_of_store(ontology: Graph, data: ox.Store, budget: ReasoningBudget) -> ox.Store:
+    """reasonable over the store's data, read from an N-Triples file; the entailments worth
+    publishing (:func:`_worth_publishing`, not asserted) go into a new store."""
+    engine, chains = _reasonable_engine(ontology, budget)
+    with tempfile.TemporaryDirectory(prefix="coopkg-reason-") as folder:
+        triples = Path(folder) / "data.ttl"  # N-Triples is Turtle; reasonable picks its parser by suffix
+        data.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").serialize(
+            str(triples), format=ox.RdfFormat.N_TRIPLES)
+        engine.load_file(str(triples))
+    entailed = _reason_to_fixpoint(engine, chains, budget, len(ontology) + len(data))
+    external = {o for _s, p, o in ontology.triples((None, _SAME_AS, None))}
+    external.update(rdflib_term(row["o"]) for row in data.query(
+        f"SELECT DISTINCT ?o WHERE {{ GRAPH ?g {{ ?s <{_SAME_AS}> ?o }} }}"))
+    external = {o for o in external if not str(o).startswith(_OURS)}
+    inferred = ox.Store()
+    batch: list[ox.Quad] = []
+    for triple in entailed:
+        if triple in ontology or not _worth_publishing(triple, external):
+            continue
+        s, p, o = (ox_term(term) for term in triple)
+        if next(iter(data.quads_for_pattern(s, p, o)), None) is None:
+            batch.append(ox.Quad(s, p, o))
+            if len(batch) >= 100_000:
+                inferred.extend(batch)
+                batch = []
+    inferred.extend(batch)
+    return inferred
 
 
 @contextmanager

@@ -1,0 +1,288 @@
+"""OWL 2 RL materialisation inside pyoxigraph, for graphs too large for owlrl or reasonable.
+
+owlrl is pure Python (minutes at 100k triples); reasonable is fast but, through its Python
+API, holds ~1.3 GB per million loaded triples and hands back the whole closure as rdflib
+terms (~760 B a triple): a 10M-triple build would need ~35 GB. Here the data never leaves
+the pyoxigraph store the sources were parsed into:
+
+1. the ontology is closed by owlrl alone (the ``scm-*`` rules: subclass and subproperty
+   hierarchies made transitive, domains and ranges inherited, equivalences expanded): a
+   constant second whatever the data size;
+2. the closed schema is compiled into one SPARQL ``INSERT … WHERE`` per instance rule and
+   per axiom (``cax-sco``, ``prp-dom``, ``prp-rng``, ``prp-spo1``, ``prp-inv1/2``,
+   ``prp-symp``, ``prp-trp``, ``prp-spo2``), run until a round adds nothing, writing into a
+   scratch named graph of the store;
+3. the entailments worth publishing (the same filter as the other backends) are written
+   out by one ``CONSTRUCT`` in Rust and loaded into the inferred store; the scratch graphs
+   are dropped.
+
+It covers the OWL 2 RL constructs coopkg's ontology uses and refuses the others with a
+message (class expressions such as restrictions and intersections, keys, cardinalities,
+property disjointness, ``owl:AllDifferent``): :func:`unsupported_constructs`. Equality is
+the one rule family it does not expand: ``owl:sameAs`` links from our IRIs to Wikidata,
+DBpedia or GeoNames entail nothing the release publishes (the other backends drop every
+entailment that mentions the external IRI), but two coopkg IRIs made equal (sharing a
+``sameAs`` target, or two values of a functional property) would copy every fact, so the
+build stops and names them (use ``--reasoner owlrl`` then). Disjointness is checked as the
+reasonable backend checks it. tests/test_reasoning_backends.py proves the published graph
+byte-identical to owlrl's on the seed and on a fixture per rule.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDFS
+
+from .errors import ReasoningBudgetExceeded, ReasoningInconsistency, UnsupportedOntology
+from .namespaces import COOP, GRAPH_BASE, KG
+from .sources import ox_term
+
+#: scratch graphs of the store during reasoning (dropped at the end)
+WORK_GRAPH = GRAPH_BASE + "reasoning-scratch"
+ONTOLOGY_WORK_GRAPH = GRAPH_BASE + "reasoning-ontology"
+_OURS = (str(KG), str(COOP))
+#: schema vocabulary this backend compiles; class expressions and the rest are refused
+_REFUSED = {
+    OWL.Restriction: "owl:Restriction", OWL.intersectionOf: "owl:intersectionOf", OWL.unionOf: "owl:unionOf",
+    OWL.complementOf: "owl:complementOf", OWL.oneOf: "owl:oneOf", OWL.hasKey: "owl:hasKey",
+    OWL.hasValue: "owl:hasValue", OWL.someValuesFrom: "owl:someValuesFrom",
+    OWL.allValuesFrom: "owl:allValuesFrom", OWL.maxCardinality: "owl:maxCardinality",
+    OWL.maxQualifiedCardinality: "owl:maxQualifiedCardinality", OWL.propertyDisjointWith: "owl:propertyDisjointWith",
+    OWL.AllDisjointProperties: "owl:AllDisjointProperties", OWL.AllDifferent: "owl:AllDifferent",
+    OWL.differentFrom: "owl:differentFrom", OWL.NegativePropertyAssertion: "owl:NegativePropertyAssertion",
+    OWL.AsymmetricProperty: "owl:AsymmetricProperty", OWL.IrreflexiveProperty: "owl:IrreflexiveProperty",
+    OWL.sameAs: "owl:sameAs in the ontology",
+}
+_TRIVIAL_TYPES = (str(OWL.Thing), str(RDFS.Resource), str(OWL.NamedIndividual))
+_REFLEXIVE_TRIVIA = (str(OWL.sameAs), str(OWL.equivalentClass), str(OWL.equivalentProperty), str(RDFS.subClassOf),
+                     str(RDFS.subPropertyOf))
+_TYPE = str(RDF.type)
+_SAME_AS = str(OWL.sameAs)
+
+
+@dataclass
+class CompiledSchema:
+    """The instance-level axioms of a closed schema, as IRIs."""
+
+    sub_classes: set[tuple[str, str]] = field(default_factory=set)
+    sub_properties: set[tuple[str, str]] = field(default_factory=set)
+    domains: set[tuple[str, str]] = field(default_factory=set)
+    ranges: set[tuple[str, str]] = field(default_factory=set)
+    inverses: set[tuple[str, str]] = field(default_factory=set)
+    symmetric: set[str] = field(default_factory=set)
+    transitive: set[str] = field(default_factory=set)
+    functional: set[str] = field(default_factory=set)
+    inverse_functional: set[str] = field(default_factory=set)
+    chains: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    disjoint: set[tuple[str, str]] = field(default_factory=set)
+
+
+def unsupported_constructs(ontology: Graph) -> list[str]:
+    """The OWL constructs of ``ontology`` this backend cannot compile, by name."""
+    used = set()
+    for _s, p, o in ontology:
+        for term in (p, o):
+            if term in _REFUSED:
+                used.add(_REFUSED[term])
+    for o in ontology.objects(None, RDFS.subClassOf):
+        if not isinstance(o, URIRef):
+            used.add("a class expression as superclass")
+    return sorted(used)
+
+
+def compile_schema(closed: Graph) -> CompiledSchema:
+    """Read the axioms the instance rules need from the owlrl-closed schema (IRIs only)."""
+    schema = CompiledSchema()
+
+    def pairs(predicate: URIRef) -> Iterator[tuple[str, str]]:
+        for s, o in closed.subject_objects(predicate):
+            if isinstance(s, URIRef) and isinstance(o, URIRef) and s != o:
+                yield str(s), str(o)
+
+    schema.sub_classes = set(pairs(RDFS.subClassOf))
+    schema.sub_properties = set(pairs(RDFS.subPropertyOf))
+    schema.domains = {(p, c) for p, c in _all_pairs(closed, RDFS.domain)}
+    schema.ranges = {(p, c) for p, c in _all_pairs(closed, RDFS.range)}
+    schema.inverses = set(_all_pairs(closed, OWL.inverseOf))
+    for kind, target in ((OWL.SymmetricProperty, schema.symmetric), (OWL.TransitiveProperty, schema.transitive),
+                         (OWL.FunctionalProperty, schema.functional),
+                         (OWL.InverseFunctionalProperty, schema.inverse_functional)):
+        target.update(str(p) for p in closed.subjects(RDF.type, kind) if isinstance(p, URIRef))
+    for prop, head in closed.subject_objects(OWL.propertyChainAxiom):
+        steps = tuple(Collection(closed, head))
+        if isinstance(prop, URIRef) and steps and all(isinstance(step, URIRef) for step in steps):
+            schema.chains.append((str(prop), tuple(str(step) for step in steps)))
+    schema.chains.sort()
+    schema.disjoint = {(a, b) for a, b in _all_pairs(closed, OWL.disjointWith)}
+    for group in closed.subjects(RDF.type, OWL.AllDisjointClasses):
+        for head in closed.objects(group, OWL.members):
+            members = [str(m) for m in Collection(closed, head) if isinstance(m, URIRef)]
+            schema.disjoint.update((a, b) for a in members for b in members if a < b)
+    return schema
+
+
+def _all_pairs(graph: Graph, predicate: URIRef) -> Iterator[tuple[str, str]]:
+    for s, o in graph.subject_objects(predicate):
+        if isinstance(s, URIRef) and isinstance(o, URIRef):
+            yield str(s), str(o)
+
+
+def instance_rules(schema: CompiledSchema) -> list[str]:
+    """One SPARQL update per axiom: the OWL 2 RL instance rules the closed schema needs.
+
+    Every pattern reads any named graph (data, ontology, earlier entailments) and writes into
+    the scratch graph; a subclass or subproperty hierarchy is already transitive, so one
+    pass of ``cax-sco``/``prp-spo1`` per round is enough."""
+    into = f"INSERT {{ GRAPH <{WORK_GRAPH}> {{ %s }} }} WHERE {{ %s }}"
+    rules = []
+    for p, c in sorted(schema.domains):
+        rules.append(into % (f"?x a <{c}>", f"GRAPH ?g {{ ?x <{p}> ?y }}"))
+    for p, c in sorted(schema.ranges):
+        rules.append(into % (f"?y a <{c}>", f"GRAPH ?g {{ ?x <{p}> ?y }} FILTER(!isLiteral(?y))"))
+    for p1, p2 in sorted(schema.sub_properties):
+        rules.append(into % (f"?x <{p2}> ?y", f"GRAPH ?g {{ ?x <{p1}> ?y }}"))
+    for p1, p2 in sorted(schema.inverses):
+        rules.append(into % (f"?y <{p2}> ?x", f"GRAPH ?g {{ ?x <{p1}> ?y }} FILTER(!isLiteral(?y))"))
+        rules.append(into % (f"?y <{p1}> ?x", f"GRAPH ?g {{ ?x <{p2}> ?y }} FILTER(!isLiteral(?y))"))
+    for p in sorted(schema.symmetric):
+        rules.append(into % (f"?y <{p}> ?x", f"GRAPH ?g {{ ?x <{p}> ?y }} FILTER(!isLiteral(?y))"))
+    for p in sorted(schema.transitive):
+        rules.append(into % (f"?x <{p}> ?z", f"GRAPH ?g {{ ?x <{p}> ?y }} GRAPH ?h {{ ?y <{p}> ?z }}"))
+    for prop, steps in schema.chains:
+        hops = " ".join(f"GRAPH ?g{i} {{ ?v{i} <{step}> ?v{i + 1} }}" for i, step in enumerate(steps))
+        rules.append(into % (f"?v0 <{prop}> ?v{len(steps)}", hops))
+    for c, d in sorted(schema.sub_classes):
+        rules.append(into % (f"?x a <{d}>", f"GRAPH ?g {{ ?x a <{c}> }}"))
+    return rules
+
+
+def closure(ontology: Graph, closed_schema: Graph, data: ox.Store, budget) -> ox.Store:
+    """The published OWL 2 RL entailments of ontology + ``data`` (see the module docstring).
+
+    ``data`` is used as the working store (two scratch graphs, dropped before returning,
+    also on failure); ``budget`` is a :class:`coopkg.reasoning.ReasoningBudget`.
+    """
+    refused = unsupported_constructs(ontology)
+    if refused:
+        raise UnsupportedOntology("the rules reasoner does not support " + ", ".join(refused)
+                                  + "; build with --reasoner owlrl")
+    schema = compile_schema(closed_schema)
+    started = time.monotonic()
+    asserted = len(data) + len(ontology)
+    work, ontology_work = ox.NamedNode(WORK_GRAPH), ox.NamedNode(ONTOLOGY_WORK_GRAPH)
+    try:
+        data.extend(_quads(ontology, ontology_work))
+        data.extend(_quads((t for t in closed_schema if t not in ontology), work))
+        _check_equality(data, schema)
+        rules = instance_rules(schema)
+        while True:
+            before = _count(data, work)
+            for rule in rules:
+                data.update(rule)
+                _check_time(started, budget)
+            size = _count(data, work)
+            if size + asserted > asserted * (1 + budget.max_ratio):
+                raise ReasoningBudgetExceeded(
+                    f"OWL RL closure stopped at {size + asserted} triples, over {budget.max_ratio:g}× the "
+                    f"{asserted} asserted (size budget); look for owl:sameAs chains or runaway property chains")
+            if size == before:
+                break
+        _check_equality(data, schema)
+        _check_disjointness(data, schema)
+        return _published(data)
+    finally:
+        data.remove_graph(work)
+        data.remove_graph(ontology_work)
+
+
+def _quads(triples, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    for s, p, o in triples:
+        if not isinstance(s, Literal):  # owlrl's generalised triples are not RDF
+            yield ox.Quad(ox_term(s), ox_term(p), ox_term(o), graph)
+
+
+def _count(data: ox.Store, graph: ox.NamedNode) -> int:
+    found = data.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
+    return int(next(iter(found))["n"].value)
+
+
+def _check_time(started: float, budget) -> None:
+    if time.monotonic() - started > budget.seconds:
+        raise ReasoningBudgetExceeded(
+            f"OWL RL closure stopped after {budget.seconds:g} s (time budget); "
+            "look for owl:sameAs chains or property chains that multiply triples")
+
+
+def _ours(variable: str) -> str:
+    return "(" + " || ".join(f'STRSTARTS(STR(?{variable}), "{prefix}")' for prefix in _OURS) + ")"
+
+
+def _check_equality(data: ox.Store, schema: CompiledSchema) -> None:
+    """Refuse what would make two coopkg IRIs equal: this backend does not expand equality."""
+    same = f"<{_SAME_AS}>"
+    checks = [f"""SELECT ?a ?b WHERE {{
+                    {{ GRAPH ?g {{ ?a {same} ?b }} }}
+                    UNION {{ GRAPH ?g {{ ?a {same} ?x }} GRAPH ?h {{ ?b {same} ?x }} }}
+                    UNION {{ GRAPH ?g {{ ?x {same} ?a }} GRAPH ?h {{ ?x {same} ?b }} }}
+                    FILTER(isIRI(?a) && isIRI(?b) && ?a != ?b && {_ours("a")} && {_ours("b")})
+                  }} LIMIT 1"""]
+    for p in sorted(schema.functional):
+        checks.append(f"SELECT ?a ?b WHERE {{ GRAPH ?g {{ ?x <{p}> ?a }} GRAPH ?h {{ ?x <{p}> ?b }} "
+                      f"FILTER(!isLiteral(?a) && ?a != ?b) }} LIMIT 1")
+    for p in sorted(schema.inverse_functional):
+        checks.append(f"SELECT ?a ?b WHERE {{ GRAPH ?g {{ ?a <{p}> ?x }} GRAPH ?h {{ ?b <{p}> ?x }} "
+                      f"FILTER(?a != ?b) }} LIMIT 1")
+    for query in checks:
+        for row in data.query(query):
+            raise UnsupportedOntology(
+                f"<{row['a'].value}> and <{row['b'].value}> are entailed to be the same individual "
+                "(owl:sameAs, a functional or an inverse functional property); the rules reasoner does not "
+                "expand equality: build with --reasoner owlrl")
+
+
+def _check_disjointness(data: ox.Store, schema: CompiledSchema) -> None:
+    """cax-dw and cax-adc: an individual in two disjoint classes; cls-nothing2."""
+    messages = []
+    pairs = sorted({tuple(sorted(pair)) for pair in schema.disjoint})
+    queries = [(f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a <{a}> }} GRAPH ?h {{ ?x a <{b}> }} }}",
+                f"Disjoint classes {a} and {b} have a common individual {{}}") for a, b in pairs]
+    queries.append((f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a <{OWL.Nothing}> }} }}",
+                    "{} is an instance of owl:Nothing"))
+    for query, message in queries:
+        messages.extend(message.format(row["x"].value) for row in data.query(query))
+    if messages:
+        raise ReasoningInconsistency("OWL RL found the graph inconsistent: " + "; ".join(sorted(messages)))
+
+
+def _published(data: ox.Store) -> ox.Store:
+    """The scratch graph's triples that no other graph states and that are worth a place in
+    the inferred graph (as the other backends decide: about our IRIs, not trivial, not
+    mentioning an external ``sameAs`` target of the asserted data or ontology; the scratch
+    graph's ``x owl:sameAs x`` from owlrl's schema closure names no target), written and
+    loaded in Rust."""
+    trivial_types = ", ".join(f"<{t}>" for t in _TRIVIAL_TYPES)
+    reflexive = ", ".join(f"<{p}>" for p in _REFLEXIVE_TRIVIA)
+    query = f"""
+        CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+          GRAPH <{WORK_GRAPH}> {{ ?s ?p ?o }}
+          FILTER(isIRI(?s) && {_ours("s")} && !isBlank(?o))
+          FILTER(!(?p = <{_TYPE}> && ?o IN ({trivial_types})))
+          FILTER(!(?s = ?o && ?p IN ({reflexive})))
+          FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{WORK_GRAPH}>) }}
+          FILTER NOT EXISTS {{ GRAPH ?h {{ ?any <{_SAME_AS}> ?o }}
+                               FILTER(?h != <{WORK_GRAPH}> && !{_ours("o")}) }}
+        }}"""
+    inferred = ox.Store()
+    with tempfile.TemporaryDirectory(prefix="coopkg-rules-") as folder:
+        path = Path(folder) / "inferred.nt"
+        data.query(query).serialize(str(path), format=ox.RdfFormat.N_TRIPLES)
+        inferred.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    return inferred
