@@ -46,3 +46,12 @@ def test_a_failing_fixture_split_over_two_workers(tmp_path):
     whole, parts = both_ways(load_sources(root), partition_triples=20, workers=2)
     assert not whole[0]
     assert_same(whole, parts)
+
+
+def test_partitioned_validation_reports_each_group():
+    sources = load_sources(ROOT)
+    said: list[str] = []
+    validate_partitioned(sources.data, sources.shapes, sources.ontology, 5_000, 2, progress=said.append)
+    assert len(said) >= 3
+    expected = [f"SHACL group {n}/{len(said)}" for n in range(1, len(said) + 1)]
+    assert [line.split("(")[0].strip() for line in said] == expected

@@ -169,6 +169,14 @@ def test_rules_refuse_equality_between_two_of_our_iris():
         closure_of(ontology, data, reasoner="rules")
 
 
+def test_rules_report_each_round_until_nothing_is_new():
+    said: list[str] = []
+    ontology = Graph().parse(data=RULES_ONTOLOGY, format="turtle")
+    closure_of(ontology, Graph().parse(data=RULES_DATA, format="turtle"), reasoner="rules", progress=said.append)
+    assert len(said) >= 2 and said[0].strip().startswith("round 1: +")
+    assert said[-1].strip().startswith(f"round {len(said)}: +0 triples")
+
+
 def test_rules_leave_no_scratch_graph_behind(tmp_path: Path):
     sources = load_sources(make_project(tmp_path))
     graphs = sorted(g.value for g in sources.data.named_graphs())

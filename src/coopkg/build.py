@@ -59,7 +59,7 @@ def build(options: BuildOptions, progress: Progress = stderr_progress) -> BuildR
         return value
 
     sources = step("parse sources", lambda: load_sources(options.root))
-    report = step("check (terms, links, SHACL)", lambda: run_checks(sources))
+    report = step("check (terms, links, SHACL)", lambda: run_checks(sources, progress))
 
     def reason() -> ox.Store:
         if not options.reason:
@@ -67,7 +67,7 @@ def build(options: BuildOptions, progress: Progress = stderr_progress) -> BuildR
         # owlrl works on an rdflib graph (the one whole-graph SHACL already built for a small
         # dataset); reasonable reads the store
         data = sources.data_union() if options.reasoner == "owlrl" else sources.data
-        return closure_of(sources.ontology, data, options.budget, options.reasoner)
+        return closure_of(sources.ontology, data, options.budget, options.reasoner, progress)
 
     inferred = step(f"reason (OWL 2 RL, {options.reasoner})", reason)
     version = ontology_version(sources.ontology)

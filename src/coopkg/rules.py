@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,7 +164,8 @@ def instance_rules(schema: CompiledSchema) -> list[str]:
     return rules
 
 
-def closure(ontology: Graph, closed_schema: Graph, data: ox.Store, budget) -> ox.Store:
+def closure(ontology: Graph, closed_schema: Graph, data: ox.Store, budget,
+            progress: Callable[[str], None] | None = None) -> ox.Store:
     """The published OWL 2 RL entailments of ontology + ``data`` (see the module docstring).
 
     ``data`` is used as the working store (two scratch graphs, dropped before returning,
@@ -183,6 +184,7 @@ def closure(ontology: Graph, closed_schema: Graph, data: ox.Store, budget) -> ox
         data.extend(_quads((t for t in closed_schema if t not in ontology), work))
         _check_equality(data, schema)
         rules = instance_rules(schema)
+        rounds = 1
         while True:
             before = _count(data, work)
             for rule in rules:
@@ -193,6 +195,10 @@ def closure(ontology: Graph, closed_schema: Graph, data: ox.Store, budget) -> ox
                 raise ReasoningBudgetExceeded(
                     f"OWL RL closure stopped at {size + asserted} triples, over {budget.max_ratio:g}× the "
                     f"{asserted} asserted (size budget); look for owl:sameAs chains or runaway property chains")
+            if progress:
+                progress(f"      round {rounds}: {size - before:+,} triples in the scratch graph "
+                         f"({time.monotonic() - started:.0f} s)")
+            rounds += 1
             if size == before:
                 break
         _check_equality(data, schema)
