@@ -149,3 +149,21 @@ def test_turtle_is_sorted_and_keeps_blank_nodes(small_release: Path):
     assert body.index("kg:seattle") < body.index("kg:tacoma") < body.index("kg:vancouver")
     assert triples(small_release / "inferred.ttl", ox.RdfFormat.TURTLE) == triples(
         small_release / "inferred.nt", ox.RdfFormat.N_TRIPLES)
+
+
+def test_jsonld_written_graph_by_graph_is_the_whole_document(release, tmp_path):
+    """The dump's writer holds one graph at a time; its bytes are the one-document writer's."""
+    import pyoxigraph as ox
+
+    from coopkg.jsonld import to_jsonld, write_jsonld
+    from coopkg.namespaces import PREFIXES
+
+    quads = list(ox.parse(path=str(release / "coopkg.nq"), format=ox.RdfFormat.N_QUADS))
+    by_graph: dict[str, list] = {}
+    for quad in quads:
+        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        by_graph.setdefault(name, []).append(quad)
+    target = tmp_path / "streamed.jsonld"
+    write_jsonld(sorted(by_graph.items()), PREFIXES, target)
+    assert len(by_graph) >= 4
+    assert target.read_bytes() == to_jsonld(quads, PREFIXES, indent=None)

@@ -8,8 +8,11 @@ pure function of the quads given (sorted here), so a dump written with it is byt
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -24,18 +27,53 @@ def to_jsonld(quads: Iterable[ox.Quad], prefixes: dict[str, str], *, indent: int
     compactor = _Compactor(prefixes)
     graphs: dict[str, dict[str, dict[str, list]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     for quad in quads:
-        graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
-        subject = _node_id(quad.subject, compactor)
-        if quad.predicate.value == RDF_TYPE and isinstance(quad.object, ox.NamedNode):
-            graphs[graph][subject]["@type"].append(compactor.iri(quad.object.value))
-        else:
-            graphs[graph][subject][compactor.iri(quad.predicate.value)].append(_value(quad.object, compactor))
+        _add(graphs[quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""], quad, compactor)
     top: list[dict] = _nodes(graphs.pop("", {}))
     for name in sorted(graphs):
         top.append({"@id": compactor.iri(name), "@graph": _nodes(graphs[name])})
     document = {"@context": dict(sorted(compactor.used.items())), "@graph": top}
     text = json.dumps(document, ensure_ascii=False, indent=indent, sort_keys=False)
     return (text + "\n").encode("utf-8")
+
+
+def write_jsonld(graphs: Iterable[tuple[str, Iterable[ox.Quad]]], prefixes: dict[str, str], path: Path) -> None:
+    """The bytes ``to_jsonld(every quad, prefixes, indent=None)`` gives, written graph by graph.
+
+    ``graphs`` yields (graph IRI, its quads), the default graph as ``""`` first, then the named
+    graphs in IRI order, each graph once (the quads' own graph names are ignored). Only one
+    graph is held at a time: for a dump of ten million triples ``to_jsonld`` would hold the
+    whole document (about 12 GB). The ``@context`` lists the prefixes used, known only at the
+    end, so the ``@graph`` items go to a temporary file first.
+    """
+    compactor = _Compactor(prefixes)
+    with tempfile.TemporaryFile(dir=path.parent) as items:
+        first = True
+        for name, quads in graphs:
+            subjects: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+            for quad in quads:
+                _add(subjects, quad, compactor)
+            if not subjects:
+                continue
+            nodes = _nodes(subjects)
+            del subjects
+            listed = nodes if not name else [{"@id": compactor.iri(name), "@graph": nodes}]
+            for item in listed:
+                items.write(((", " if not first else "") + json.dumps(item, ensure_ascii=False)).encode("utf-8"))
+                first = False
+        items.seek(0)
+        context = json.dumps(dict(sorted(compactor.used.items())), ensure_ascii=False)
+        with path.open("wb") as out:
+            out.write(f'{{"@context": {context}, "@graph": ['.encode())
+            shutil.copyfileobj(items, out, 1 << 20)
+            out.write(b"]}\n")
+
+
+def _add(subjects: dict[str, dict[str, list]], quad: ox.Quad, compactor: _Compactor) -> None:
+    subject = _node_id(quad.subject, compactor)
+    if quad.predicate.value == RDF_TYPE and isinstance(quad.object, ox.NamedNode):
+        subjects[subject]["@type"].append(compactor.iri(quad.object.value))
+    else:
+        subjects[subject][compactor.iri(quad.predicate.value)].append(_value(quad.object, compactor))
 
 
 class _Compactor:

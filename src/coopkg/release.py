@@ -223,8 +223,8 @@ def _write_all(content: ReleaseContent, out: Path) -> ReleaseSummary:
     asserted_triples = _write_data(statements, out)
     _write_inferred(statements, out)
     dumps = write_dataset_dumps(content.version, statements, out)
-    del statements  # the JSON-LD writer holds a whole document: let it have the memory
-    dumps += write_jsonld_dump(content.version, out)
+    del statements  # the JSON-LD writer holds one graph at a time: let it have the memory
+    dumps += write_jsonld_dump(content, out)
     (out / ONTOLOGY_TTL).write_bytes(turtle(content.ontology))
     (out / SHAPES_TTL).write_bytes(turtle(content.shapes))
     (out / SHACL_REPORT_TTL).write_bytes(turtle(content.shacl_report))
@@ -516,18 +516,26 @@ def write_dataset_dumps(version: str, statements: _Statements, out: Path) -> lis
     return written
 
 
-def write_jsonld_dump(version: str, out: Path) -> list[str]:
-    """Write ``coopkg.jsonld`` and its ``.gz`` from ``coopkg.nq`` read back (the JSON-LD writer
-    keeps the whole document and sorts it itself, so the order it reads in does not matter)."""
-    from .jsonld import to_jsonld  # the one JSON-LD writer, shared with the web documents
+def write_jsonld_dump(content: ReleaseContent, out: Path) -> list[str]:
+    """Write ``coopkg.jsonld`` and its ``.gz``: the metadata, then graph by graph from the
+    stores (the same statements as ``coopkg.nq``), one graph in memory at a time."""
+    from .jsonld import write_jsonld  # the one JSON-LD writer, shared with the web documents
 
     name = DUMP_NAME + ".jsonld"
-    metadata = [_ox_quad((s, p, o, None)) for s, p, o in _dump_metadata(version, name)]
-    quads = ox.parse(path=str(out / (DUMP_NAME + ".nq")), format=ox.RdfFormat.N_QUADS)
-    named = (q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))  # not the N-Quads metadata
-    (out / name).write_bytes(to_jsonld(chain(metadata, named), _TURTLE_PREFIXES, indent=None))
+    metadata = [_ox_quad((s, p, o, None)) for s, p, o in _dump_metadata(content.version, name)]
+    write_jsonld([("", metadata), *_graphs_from_stores(content)], _TURTLE_PREFIXES, out / name)
     _gzip_copy(out / name)
     return [name, name + ".gz"]
+
+
+def _graphs_from_stores(content: ReleaseContent) -> list[tuple[str, Iterable[ox.Quad]]]:
+    """(graph IRI, quads) of every graph of the dumps, in IRI order; iterated lazily."""
+    graphs: dict[str, Iterable[ox.Quad]] = {
+        name: content.data.quads_for_pattern(None, None, None, ox.NamedNode(name))
+        for name in data_graph_names(content.data)}
+    graphs[INFERRED_GRAPH] = content.inferred.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    graphs[ONTOLOGY_GRAPH] = [_ox_quad((s, p, o, ONTOLOGY_GRAPH)) for s, p, o in to_canonical_graph(content.ontology)]
+    return sorted(graphs.items())
 
 
 def _repeated_lines(ordered: list[bytes]) -> set[bytes]:
