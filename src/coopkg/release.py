@@ -35,6 +35,7 @@ from rdflib.term import Node
 
 from .indexes import write_indexes
 from .namespaces import DATASET_IRI, DCAT, INFERRED_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES, SPDX, VOID
+from .sources import ox_term
 
 DATA_NQ = "data.nq"
 DATA_TTL = "data.ttl"
@@ -458,20 +459,6 @@ def _local(iri: URIRef) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(hashlib.sha256(str(term).encode()).hexdigest()[:16])
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"unsupported term {term!r}")
-
-
 def _sha256(path: Path) -> str:
     """Streamed: a dump can be larger than the memory left."""
     with path.open("rb") as stream:
@@ -587,7 +574,7 @@ def _dump_metadata(version: str, name: str) -> list[tuple[Node, Node, Node]]:
 
 def _ox_quad(quad: tuple[Node, Node, Node, str | None]) -> ox.Quad:
     s, p, o, g = quad
-    return ox.Quad(_ox(s), _ox(p), _ox(o), ox.NamedNode(g) if g else ox.DefaultGraph())
+    return ox.Quad(ox_term(s), ox_term(p), ox_term(o), ox.NamedNode(g) if g else ox.DefaultGraph())
 
 
 def _sorted_prefixes(body: bytes) -> bytes:
