@@ -309,6 +309,13 @@ def property_chains(schema: Graph) -> list[tuple[URIRef, tuple[URIRef, ...]]]:
     return sorted(chains)
 
 
+def disjoint_class_groups(schema: Graph) -> Iterator[list[Node]]:
+    """The members of every ``owl:AllDisjointClasses`` of the schema, one list per ``owl:members``."""
+    for group in schema.subjects(RDF.type, OWL.AllDisjointClasses):
+        for head in schema.objects(group, OWL.members):
+            yield list(Collection(schema, head))
+
+
 def apply_chains(chains: list[tuple[URIRef, tuple[URIRef, ...]]], triples: set[Triple]) -> set[Triple]:
     """One pass of rule prp-spo2: ``x P1 y1 … y(n-1) Pn z`` gives ``x P z``."""
     if not chains:
@@ -345,10 +352,8 @@ def _check_consistency(triples: set[Triple]) -> None:
             disjoint.update({(s, o), (o, s)})
         elif p in list_parts:
             schema.add(triple)
-    for group in schema.subjects(RDF.type, OWL.AllDisjointClasses):
-        for head in schema.objects(group, OWL.members):
-            members = list(Collection(schema, head))
-            disjoint.update((a, b) for a in members for b in members if a != b)
+    for members in disjoint_class_groups(schema):
+        disjoint.update((a, b) for a in members for b in members if a != b)
     messages = set()
     partners: dict[Node, set[Node]] = defaultdict(set)
     for a, b in disjoint:

@@ -20,9 +20,13 @@ import hashlib
 import heapq
 import io
 import os
+import re
 import shutil
+import socket
+import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
@@ -91,17 +95,25 @@ class ReleaseSummary:
     files: dict[str, int]
 
 
-def write_release(content: ReleaseContent, dist: Path) -> ReleaseSummary:
-    """Write every artefact into a fresh directory, then swap it in for ``dist``."""
+def write_release(content: ReleaseContent, dist: Path,
+                  progress: Callable[[str], None] | None = None) -> ReleaseSummary:
+    """Write every artefact into a fresh directory, then swap it in for ``dist``.
+
+    Staging directories that builds killed outright (SIGKILL, the OOM killer) left beside
+    ``dist`` are removed first, one ``progress`` line each (stderr unless told otherwise).
+    """
     dist = dist.resolve()
     dist.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dist.name}.new-", dir=dist.parent))
+    remove_abandoned(dist, progress or _to_stderr)
+    staging = _owned_mkdtemp(dist, "new")
     try:
         summary = _write_all(content, staging)
         _swap_in(staging, dist)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        _CREATED.discard(staging)
     return ReleaseSummary(dist, summary.asserted_triples, summary.inferred_triples,
                           summary.graph_triples, summary.files)
 
@@ -111,7 +123,8 @@ def recover_interrupted_publish(dist: Path) -> None:
     dist = dist.resolve()
     if dist.exists():
         return
-    leftovers = sorted(dist.parent.glob(f".{dist.name}.old-*"))
+    # not one a running build has just parked: it is about to put its new release in place
+    leftovers = [path for path in _siblings(dist, "old") if not _owner_running(path, dist, "old")]
     if leftovers:
         os.rename(leftovers[-1], dist)
 
@@ -121,11 +134,104 @@ def _swap_in(staging: Path, dist: Path) -> None:
     if not dist.exists():
         os.rename(staging, dist)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{dist.name}.old-", dir=dist.parent))
-    old.rmdir()
-    os.rename(dist, old)
-    os.rename(staging, dist)
-    shutil.rmtree(old, ignore_errors=True)
+    old = _owned_mkdtemp(dist, "old")
+    try:
+        old.rmdir()
+        os.rename(dist, old)
+        os.rename(staging, dist)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        _CREATED.discard(old)
+
+
+# --- Directories left by killed builds ---------------------------------------------------------
+#
+# A build stages its release in ``.<dist>.new-<host>-<pid>-XXXXXXXX`` and parks the release it
+# replaces in ``.<dist>.old-<host>-<pid>-XXXXXXXX`` for the moment of the swap. Its own
+# ``except``/``finally`` removes them, except when the process is killed outright; the next
+# build removes such a leftover once its owner is gone. The owner is in the name (given at
+# creation, kept through the renames, never a file inside the release): on this host, gone
+# means no process has that pid, or the pid is this process's own but this process did not
+# make the directory (a pid reused, as PID 1 in a restarted container). A directory without
+# an owner of this host (another host sharing the disk, or named before owners were) is
+# removed only once neither it nor its name has changed for ``ABANDONED_AFTER`` seconds.
+
+#: how long a staging directory whose owner cannot be asked must sit unchanged to be removed
+ABANDONED_AFTER = 6 * 3600
+#: the directories this process made and has not yet removed or renamed into place
+_CREATED: set[Path] = set()
+
+
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname()) or "host"
+
+
+def owner_prefix(dist: Path, kind: str, pid: int | None = None) -> str:
+    """The name every ``kind`` ("new" or "old") directory of ``dist`` owned by ``pid`` starts with."""
+    return f".{dist.name}.{kind}-{_host()}-{os.getpid() if pid is None else pid}-"
+
+
+def _owned_mkdtemp(dist: Path, kind: str) -> Path:
+    path = Path(tempfile.mkdtemp(prefix=owner_prefix(dist, kind), dir=dist.parent))
+    _CREATED.add(path)
+    return path
+
+
+def _siblings(dist: Path, kind: str) -> list[Path]:
+    """Every ``kind`` directory of ``dist``, whoever made it."""
+    prefix = f".{dist.name}.{kind}-"
+    return sorted(path for path in dist.parent.iterdir()
+                  if path.name.startswith(prefix) and path.is_dir() and not path.is_symlink())
+
+
+def _owner_running(path: Path, dist: Path, kind: str) -> bool | None:
+    """Whether the build that made ``path`` still runs; ``None`` when it cannot be asked."""
+    owner = path.name[len(f".{dist.name}.{kind}-"):].rsplit("-", 2)
+    if len(owner) != 3 or not owner[1].isdigit() or owner[0] != _host() or os.name != "posix":
+        return None
+    pid = int(owner[1])
+    if pid == os.getpid():
+        return path in _CREATED
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it runs but is not ours to signal (PermissionError)
+        return True
+    return True
+
+
+def _abandoned(path: Path, dist: Path, kind: str) -> bool:
+    """Whether no running build can be using ``path`` (see the comment above)."""
+    running = _owner_running(path, dist, kind)
+    if running is not None:
+        return not running
+    try:
+        status = path.stat()
+    except FileNotFoundError:  # another build removed it first
+        return False
+    # the change time too: a rename sets it, so a release parked a moment ago is not old
+    return time.time() - max(status.st_mtime, status.st_ctime) > ABANDONED_AFTER
+
+
+def remove_abandoned(dist: Path, progress: Callable[[str], None]) -> None:
+    """Remove the staging directories of ``dist`` that killed builds left; say so for each.
+
+    A parked old release is removed only while ``dist`` exists: otherwise it is the release
+    ``recover_interrupted_publish`` puts back.
+    """
+    kinds = ("new", "old") if dist.exists() else ("new",)
+    for kind in kinds:
+        for path in _siblings(dist, kind):
+            if _abandoned(path, dist, kind):
+                shutil.rmtree(path, ignore_errors=True)
+                if not path.exists():
+                    what = "staging directory" if kind == "new" else "replaced release"
+                    progress(f"      removed {path.name}: a {what} left by a build that no longer runs")
 
 
 # --- The statements: canonical N-Quads lines, one sorted list per graph ------------------------

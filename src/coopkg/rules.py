@@ -38,11 +38,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDFS
 
 from .errors import ReasoningBudgetExceeded, ReasoningInconsistency, UnsupportedOntology
 from .namespaces import COOP, GRAPH_BASE, KG
+from .reasoning import disjoint_class_groups, property_chains
 from .sources import ox_term
 
 #: scratch graphs of the store during reasoning (dropped at the end)
@@ -101,37 +101,28 @@ def unsupported_constructs(ontology: Graph) -> list[str]:
 def compile_schema(closed: Graph) -> CompiledSchema:
     """Read the axioms the instance rules need from the owlrl-closed schema (IRIs only)."""
     schema = CompiledSchema()
-
-    def pairs(predicate: URIRef) -> Iterator[tuple[str, str]]:
-        for s, o in closed.subject_objects(predicate):
-            if isinstance(s, URIRef) and isinstance(o, URIRef) and s != o:
-                yield str(s), str(o)
-
-    schema.sub_classes = set(pairs(RDFS.subClassOf))
-    schema.sub_properties = set(pairs(RDFS.subPropertyOf))
-    schema.domains = {(p, c) for p, c in _all_pairs(closed, RDFS.domain)}
-    schema.ranges = {(p, c) for p, c in _all_pairs(closed, RDFS.range)}
+    schema.sub_classes = set(_all_pairs(closed, RDFS.subClassOf, skip_reflexive=True))
+    schema.sub_properties = set(_all_pairs(closed, RDFS.subPropertyOf, skip_reflexive=True))
+    schema.domains = set(_all_pairs(closed, RDFS.domain))
+    schema.ranges = set(_all_pairs(closed, RDFS.range))
     schema.inverses = set(_all_pairs(closed, OWL.inverseOf))
     for kind, target in ((OWL.SymmetricProperty, schema.symmetric), (OWL.TransitiveProperty, schema.transitive),
                          (OWL.FunctionalProperty, schema.functional),
                          (OWL.InverseFunctionalProperty, schema.inverse_functional)):
         target.update(str(p) for p in closed.subjects(RDF.type, kind) if isinstance(p, URIRef))
-    for prop, head in closed.subject_objects(OWL.propertyChainAxiom):
-        steps = tuple(Collection(closed, head))
-        if isinstance(prop, URIRef) and steps and all(isinstance(step, URIRef) for step in steps):
-            schema.chains.append((str(prop), tuple(str(step) for step in steps)))
-    schema.chains.sort()
-    schema.disjoint = {(a, b) for a, b in _all_pairs(closed, OWL.disjointWith)}
-    for group in closed.subjects(RDF.type, OWL.AllDisjointClasses):
-        for head in closed.objects(group, OWL.members):
-            members = [str(m) for m in Collection(closed, head) if isinstance(m, URIRef)]
-            schema.disjoint.update((a, b) for a in members for b in members if a < b)
+    # already sorted: IRIs compare as their strings
+    schema.chains = [(str(prop), tuple(map(str, steps))) for prop, steps in property_chains(closed)]
+    schema.disjoint = set(_all_pairs(closed, OWL.disjointWith))
+    for group in disjoint_class_groups(closed):
+        members = [str(m) for m in group if isinstance(m, URIRef)]
+        schema.disjoint.update((a, b) for a in members for b in members if a < b)
     return schema
 
 
-def _all_pairs(graph: Graph, predicate: URIRef) -> Iterator[tuple[str, str]]:
+def _all_pairs(graph: Graph, predicate: URIRef, *, skip_reflexive: bool = False) -> Iterator[tuple[str, str]]:
+    """The (subject, object) IRIs of ``predicate``'s triples; with ``skip_reflexive``, not ``x … x``."""
     for s, o in graph.subject_objects(predicate):
-        if isinstance(s, URIRef) and isinstance(o, URIRef):
+        if isinstance(s, URIRef) and isinstance(o, URIRef) and not (skip_reflexive and s == o):
             yield str(s), str(o)
 
 
