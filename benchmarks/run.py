@@ -18,6 +18,8 @@ graph, as shipped; also once with jemalloc preloaded, to show what the allocator
 gives), the rdflib endpoint (benchmarks/rdflib_endpoint.py, granian, 2 workers) and a Flask
 app that answers a constant (the ceiling of a Python HTTP layer). Then the time limit:
 requested vs actual for an endless query, and how fast the overrunning worker is replaced.
+Beside the servers, engine.py times pyoxigraph alone on the same queries (no HTTP): the
+ceiling any endpoint over that engine can reach at one connection.
 
     python benchmarks/run.py --dist dist [--seconds 5] [--triples 1000000] [--no-jemalloc]
 
@@ -217,7 +219,7 @@ def request_paths(queries: Path, endpoint_path: str) -> Path:
 def wrk(server: Server, queries: Path, connections: int, seconds: float, distinct: bool) -> Measure:
     threads = 1 if connections == 1 else 2
     env = {**os.environ, "PATHS": str(request_paths(queries, server.path)), "ACCEPT": "application/sparql-results+json",
-           "DISTINCT": "1" if distinct else "0"}
+           "DISTINCT": "1" if distinct else "0", "NONCE": os.urandom(4).hex()}
     found = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{round(seconds)}s", "--timeout", "30s",
                             "--latency", "-s", str(HERE / "paths.lua"), f"http://127.0.0.1:{server.port}"],
                            env=env, capture_output=True, text=True, check=True).stdout
@@ -244,6 +246,19 @@ def measure_server(server: Server, files: dict[str, Path], seconds: float, class
             results[f"{name}@{connections}"] = wrk(server, files[name], connections, duration, name != "repeated")
             print(f"  {server.name:15} {name:10} c={connections}: {results[f'{name}@{connections}']}", flush=True)
     return results
+
+
+def engine_alone(release: Path, files: dict[str, Path], seconds: float) -> dict[str, dict]:
+    """pyoxigraph without HTTP on the same queries (engine.py, in a child process with the
+    servers' allocator): the ceiling of any endpoint over this engine."""
+    found = {}
+    for name in ("lookups", "joins", "aggregates"):
+        command = [sys.executable, str(HERE / "engine.py"), "--dist", str(release), "--queries", str(files[name]),
+                   "--seconds", str(seconds)]
+        output = subprocess.run(command, env={**os.environ, **PRELOAD}, capture_output=True, text=True, check=True)
+        found[name] = json.loads(output.stdout)
+        print(f"  engine alone    {name:10}: {found[name]['median_ms']:.3f} ms median", flush=True)
+    return found
 
 
 def time_limit_behaviour(dist: Path, limits=(0.5, 1.0, 2.0)) -> list[dict]:
@@ -309,6 +324,11 @@ def startup_seconds(dist: Path) -> float:
 # --- report ----------------------------------------------------------------------------------------------
 
 
+ENGINE_INTRO = ("The engine alone (engine.py: pyoxigraph's in-memory store evaluating the same queries in-process "
+                "and serialising SPARQL JSON, one thread, no HTTP): 1 / its median is the most one connection can "
+                "get from any endpoint over this engine, and that over Oxigraph's figure the best ratio reachable:")
+
+
 def _rate(measure: Measure) -> str:
     if measure.rps == 0:
         return "0 (none answered)"
@@ -341,6 +361,17 @@ def report(datasets: dict[str, dict], limits: list[dict], machine: str) -> str:
                          f"{_ratio(ours, rd)} |")
         errors = {f"{s}:{k}": m.errors for s, r in servers.items() for k, m in r.items() if m.errors}
         lines += ["", f"Non-2xx or timed-out responses: {errors or 'none'}", ""]
+        if data.get("engine"):
+            lines += [ENGINE_INTRO, "", "| class | engine median ms | engine ceiling req/s | Oxigraph req/s (1 conn) "
+                      "| ceiling / Oxigraph | coopkg req/s (1 conn) | coopkg / ceiling |",
+                      "|---|---:|---:|---:|---:|---:|---:|"]
+            for name, alone in data["engine"].items():
+                ceiling = 1000 / alone["median_ms"]
+                ours, theirs = servers["coopkg"][f"{name}@1"], servers["oxigraph"][f"{name}@1"]
+                best = f"{ceiling / theirs.rps:.2f}×" if theirs.rps else "—"
+                lines.append(f"| {name} | {alone['median_ms']:.3f} | {ceiling:,.0f} | {_rate(theirs)} | {best} | "
+                             f"{_rate(ours)} | {ours.rps / ceiling:.0%} |")
+            lines.append("")
         if data.get("limit_cost"):
             lines += ["Cost of the time limit: the same server with the limit off and on, both up, measured in "
                       f"alternation, median of {len(data['limit_cost'][0]['samples']['on'])} runs (lookups are bounded "
@@ -413,11 +444,12 @@ def main() -> None:
             with make() as server:
                 servers[server.name] = measure_server(server, files, args.seconds, classes, heavy)
         quads = sum(len((release / name).read_bytes().splitlines()) for name in ("data.nq", "inferred.nt"))
-        datasets[label] = {"servers": servers, "quads": quads, "startup": startup_seconds(release),
+        engine = engine_alone(release, files, heavy or args.seconds)
+        datasets[label] = {"servers": servers, "quads": quads, "startup": startup_seconds(release), "engine": engine,
                            "limit_cost": time_limit_cost(release, files) if release == dist else None}
     out = HERE / "results" / f"{time.strftime('%Y-%m-%d')}.md"
     raw = {label: {"servers": {s: {k: vars(m) for k, m in r.items()} for s, r in d["servers"].items()},
-                   "limit_cost": d["limit_cost"]} for label, d in datasets.items()}
+                   "limit_cost": d["limit_cost"], "engine": d["engine"]} for label, d in datasets.items()}
     out.with_suffix(".json").write_text(json.dumps({"datasets": raw}, indent=1))
     limits = time_limit_behaviour(dist)
     allocator = "jemalloc (LD_PRELOAD)" if PRELOAD else "glibc malloc"

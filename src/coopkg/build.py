@@ -72,7 +72,7 @@ def build(options: BuildOptions, progress: Progress = stderr_progress) -> BuildR
     inferred = step(f"reason (OWL 2 RL, {options.reasoner})", reason)
     version = ontology_version(sources.ontology)
     content = ReleaseContent(version, sources.ontology, sources.shapes, sources.data, inferred, report.shacl_report)
-    summary = step("write release", lambda: write_release(content, options.dist))
+    summary = step("write release", lambda: write_release(content, options.dist, progress))
     return BuildResult(summary, timings, version)
 
 
