@@ -10,8 +10,10 @@ the pyoxigraph store the sources were parsed into:
    constant second whatever the data size;
 2. the closed schema is compiled into one SPARQL ``INSERT … WHERE`` per instance rule and
    per axiom (``cax-sco``, ``prp-dom``, ``prp-rng``, ``prp-spo1``, ``prp-inv1/2``,
-   ``prp-symp``, ``prp-trp``, ``prp-spo2``), run until a round adds nothing, writing into a
-   scratch named graph of the store;
+   ``prp-symp``, ``prp-trp``, ``prp-spo2``), run until a round adds nothing, semi-naively:
+   round 1 reads every graph; each later round only joins with at least one premise from the
+   triples the round before found new (its scratch graph, from which what was already known
+   is deleted), so no round re-derives what earlier rounds did;
 3. the entailments worth publishing (the same filter as the other backends) are written
    out by one ``CONSTRUCT`` in Rust and loaded into the inferred store; the scratch graphs
    are dropped.
@@ -45,7 +47,8 @@ from .namespaces import COOP, GRAPH_BASE, KG
 from .reasoning import disjoint_class_groups, property_chains
 from .sources import ox_term
 
-#: scratch graphs of the store during reasoning (dropped at the end)
+#: scratch graphs of the store during reasoning (dropped at the end): ``WORK_GRAPH-0`` holds
+#: the schema closure, ``WORK_GRAPH-k`` the triples round k found new
 WORK_GRAPH = GRAPH_BASE + "reasoning-scratch"
 ONTOLOGY_WORK_GRAPH = GRAPH_BASE + "reasoning-ontology"
 _OURS = (str(KG), str(COOP))
@@ -126,32 +129,45 @@ def _all_pairs(graph: Graph, predicate: URIRef, *, skip_reflexive: bool = False)
             yield str(s), str(o)
 
 
-def instance_rules(schema: CompiledSchema) -> list[str]:
-    """One SPARQL update per axiom: the OWL 2 RL instance rules the closed schema needs.
+def instance_rules(schema: CompiledSchema, into: str, delta: str | None = None) -> list[str]:
+    """SPARQL updates for the OWL 2 RL instance rules the closed schema needs, writing into
+    graph ``into``.
 
-    Every pattern reads any named graph (data, ontology, earlier entailments) and writes into
-    the scratch graph; a subclass or subproperty hierarchy is already transitive, so one
-    pass of ``cax-sco``/``prp-spo1`` per round is enough."""
-    into = f"INSERT {{ GRAPH <{WORK_GRAPH}> {{ %s }} }} WHERE {{ %s }}"
+    Without ``delta`` (round 1) there is one update per axiom and every premise reads any
+    named graph (data, ontology, earlier entailments). With ``delta`` (the graph of the
+    triples the previous round found new) a rule of n premises becomes n updates, premise i
+    read from ``delta`` and the others from any graph: every new conclusion has at least one
+    new premise, so nothing else can derive anything new. A subclass or subproperty
+    hierarchy is already transitive, so one pass of ``cax-sco``/``prp-spo1`` per round is enough.
+    """
     rules = []
+
+    def rule(head: str, *premises: str, condition: str = "") -> None:
+        graphs = [f"?g{i}" for i in range(len(premises))]
+        variants = [graphs] if delta is None else [
+            [f"<{delta}>" if i == j else graph for i, graph in enumerate(graphs)] for j in range(len(premises))]
+        for variant in variants:
+            body = " ".join(f"GRAPH {graph} {{ {premise} }}" for graph, premise in zip(variant, premises, strict=True))
+            rules.append(f"INSERT {{ GRAPH <{into}> {{ {head} }} }} WHERE {{ {body}{condition} }}")
+
+    not_literal = " FILTER(!isLiteral(?y))"
     for p, c in sorted(schema.domains):
-        rules.append(into % (f"?x a <{c}>", f"GRAPH ?g {{ ?x <{p}> ?y }}"))
+        rule(f"?x a <{c}>", f"?x <{p}> ?y")
     for p, c in sorted(schema.ranges):
-        rules.append(into % (f"?y a <{c}>", f"GRAPH ?g {{ ?x <{p}> ?y }} FILTER(!isLiteral(?y))"))
+        rule(f"?y a <{c}>", f"?x <{p}> ?y", condition=not_literal)
     for p1, p2 in sorted(schema.sub_properties):
-        rules.append(into % (f"?x <{p2}> ?y", f"GRAPH ?g {{ ?x <{p1}> ?y }}"))
+        rule(f"?x <{p2}> ?y", f"?x <{p1}> ?y")
     for p1, p2 in sorted(schema.inverses):
-        rules.append(into % (f"?y <{p2}> ?x", f"GRAPH ?g {{ ?x <{p1}> ?y }} FILTER(!isLiteral(?y))"))
-        rules.append(into % (f"?y <{p1}> ?x", f"GRAPH ?g {{ ?x <{p2}> ?y }} FILTER(!isLiteral(?y))"))
+        rule(f"?y <{p2}> ?x", f"?x <{p1}> ?y", condition=not_literal)
+        rule(f"?y <{p1}> ?x", f"?x <{p2}> ?y", condition=not_literal)
     for p in sorted(schema.symmetric):
-        rules.append(into % (f"?y <{p}> ?x", f"GRAPH ?g {{ ?x <{p}> ?y }} FILTER(!isLiteral(?y))"))
+        rule(f"?y <{p}> ?x", f"?x <{p}> ?y", condition=not_literal)
     for p in sorted(schema.transitive):
-        rules.append(into % (f"?x <{p}> ?z", f"GRAPH ?g {{ ?x <{p}> ?y }} GRAPH ?h {{ ?y <{p}> ?z }}"))
+        rule(f"?x <{p}> ?z", f"?x <{p}> ?y", f"?y <{p}> ?z")
     for prop, steps in schema.chains:
-        hops = " ".join(f"GRAPH ?g{i} {{ ?v{i} <{step}> ?v{i + 1} }}" for i, step in enumerate(steps))
-        rules.append(into % (f"?v0 <{prop}> ?v{len(steps)}", hops))
+        rule(f"?v0 <{prop}> ?v{len(steps)}", *(f"?v{i} <{step}> ?v{i + 1}" for i, step in enumerate(steps)))
     for c, d in sorted(schema.sub_classes):
-        rules.append(into % (f"?x a <{d}>", f"GRAPH ?g {{ ?x a <{c}> }}"))
+        rule(f"?x a <{d}>", f"?x a <{c}>")
     return rules
 
 
@@ -169,35 +185,45 @@ def closure(ontology: Graph, closed_schema: Graph, data: ox.Store, budget,
     schema = compile_schema(closed_schema)
     started = time.monotonic()
     asserted = len(data) + len(ontology)
-    work, ontology_work = ox.NamedNode(WORK_GRAPH), ox.NamedNode(ONTOLOGY_WORK_GRAPH)
+    scratch = [ox.NamedNode(f"{WORK_GRAPH}-0")]
+    ontology_work = ox.NamedNode(ONTOLOGY_WORK_GRAPH)
     try:
         data.extend(_quads(ontology, ontology_work))
-        data.extend(_quads((t for t in closed_schema if t not in ontology), work))
+        data.extend(_quads((t for t in closed_schema if t not in ontology), scratch[0]))
         _check_equality(data, schema)
-        rules = instance_rules(schema)
-        rounds = 1
+        derived = _count(data, scratch[0])
         while True:
-            before = _count(data, work)
-            for rule in rules:
+            rounds = len(scratch)
+            found = ox.NamedNode(f"{WORK_GRAPH}-{rounds}")
+            delta = scratch[-1].value if rounds > 1 else None
+            scratch.append(found)
+            for rule in instance_rules(schema, found.value, delta):
                 data.update(rule)
                 _check_time(started, budget)
-            size = _count(data, work)
-            if size + asserted > asserted * (1 + budget.max_ratio):
+            new = _keep_only_new(data, found)
+            derived += new
+            if derived + asserted > asserted * (1 + budget.max_ratio):
                 raise ReasoningBudgetExceeded(
-                    f"OWL RL closure stopped at {size + asserted} triples, over {budget.max_ratio:g}× the "
+                    f"OWL RL closure stopped at {derived + asserted} triples, over {budget.max_ratio:g}× the "
                     f"{asserted} asserted (size budget); look for owl:sameAs chains or runaway property chains")
             if progress:
-                progress(f"      round {rounds}: {size - before:+,} triples in the scratch graph "
-                         f"({time.monotonic() - started:.0f} s)")
-            rounds += 1
-            if size == before:
+                progress(f"      round {rounds}: {new:+,} new triples ({time.monotonic() - started:.0f} s)")
+            if new == 0:
                 break
         _check_equality(data, schema)
         _check_disjointness(data, schema)
-        return _published(data)
+        return _published(data, scratch)
     finally:
-        data.remove_graph(work)
-        data.remove_graph(ontology_work)
+        for graph in (*scratch, ontology_work):
+            data.remove_graph(graph)
+
+
+def _keep_only_new(data: ox.Store, found: ox.NamedNode) -> int:
+    """Delete from ``found`` what another graph already states; the number of triples left."""
+    data.update(f"""DELETE {{ GRAPH <{found.value}> {{ ?s ?p ?o }} }} WHERE {{
+                      GRAPH <{found.value}> {{ ?s ?p ?o }}
+                      FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{found.value}>) }} }}""")
+    return _count(data, found)
 
 
 def _quads(triples, graph: ox.NamedNode) -> Iterator[ox.Quad]:
@@ -259,23 +285,26 @@ def _check_disjointness(data: ox.Store, schema: CompiledSchema) -> None:
         raise ReasoningInconsistency("OWL RL found the graph inconsistent: " + "; ".join(sorted(messages)))
 
 
-def _published(data: ox.Store) -> ox.Store:
-    """The scratch graph's triples that no other graph states and that are worth a place in
+def _published(data: ox.Store, scratch: list[ox.NamedNode]) -> ox.Store:
+    """The scratch graphs' triples that no other graph states and that are worth a place in
     the inferred graph (as the other backends decide: about our IRIs, not trivial, not
-    mentioning an external ``sameAs`` target of the asserted data or ontology; the scratch
-    graph's ``x owl:sameAs x`` from owlrl's schema closure names no target), written and
-    loaded in Rust."""
+    mentioning an external ``sameAs`` target of the asserted data or ontology; owlrl's
+    ``x owl:sameAs x`` in the schema closure names no target), written and loaded in Rust.
+    Each round's graph holds only triples new at that round, so the graphs do not overlap."""
     trivial_types = ", ".join(f"<{t}>" for t in _TRIVIAL_TYPES)
     reflexive = ", ".join(f"<{p}>" for p in _REFLEXIVE_TRIVIA)
+    graphs = " ".join(f"<{graph.value}>" for graph in scratch)
+    ours = ", ".join(f"<{graph.value}>" for graph in scratch)
     query = f"""
         CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-          GRAPH <{WORK_GRAPH}> {{ ?s ?p ?o }}
+          VALUES ?w {{ {graphs} }}
+          GRAPH ?w {{ ?s ?p ?o }}
           FILTER(isIRI(?s) && {_ours("s")} && !isBlank(?o))
           FILTER(!(?p = <{_TYPE}> && ?o IN ({trivial_types})))
           FILTER(!(?s = ?o && ?p IN ({reflexive})))
-          FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{WORK_GRAPH}>) }}
+          FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({ours})) }}
           FILTER NOT EXISTS {{ GRAPH ?h {{ ?any <{_SAME_AS}> ?o }}
-                               FILTER(?h != <{WORK_GRAPH}> && !{_ours("o")}) }}
+                               FILTER(?h NOT IN ({ours}) && !{_ours("o")}) }}
         }}"""
     inferred = ox.Store()
     with tempfile.TemporaryDirectory(prefix="coopkg-rules-") as folder:
