@@ -19,7 +19,9 @@ gives), the rdflib endpoint (benchmarks/rdflib_endpoint.py, granian, 2 workers) 
 app that answers a constant (the ceiling of a Python HTTP layer). Then the time limit:
 requested vs actual for an endless query, and how fast the overrunning worker is replaced.
 Beside the servers, engine.py times pyoxigraph alone on the same queries (no HTTP): the
-ceiling any endpoint over that engine can reach at one connection.
+ceiling any endpoint over that engine can reach at one connection. On the seed, joins and
+aggregates are measured once more with coopkg and Oxigraph's server up together, in
+alternation, since one block after another can meet different moments of a shared machine.
 
     python benchmarks/run.py --dist dist [--seconds 5] [--triples 1000000] [--no-jemalloc]
 
@@ -315,6 +317,33 @@ def time_limit_cost(dist: Path, files: dict[str, Path], rounds: int = 7, seconds
     return rows
 
 
+def alternated_ratios(dist: Path, files: dict[str, Path], work: Path, rounds: int = 7,
+                      seconds: int = 3) -> list[dict]:
+    """Joins and aggregates on coopkg and Oxigraph's server, both up at once, measured in
+    alternation (which goes first swaps every round): the ratio of the medians, and the
+    spread of the per-round ratios. Servers measured one after the other, as in the main
+    table, can meet different moments of a shared machine; here drift hits both alike."""
+    import statistics
+
+    rows = []
+    with coopkg_server(dist, 10.0) as ours, oxigraph_server(dist, work) as theirs:
+        for server in (ours, theirs):
+            wrk(server, files["joins"], 8, 1, True)
+        for name, connections in (("joins", 1), ("joins", 8), ("aggregates", 1), ("aggregates", 8)):
+            samples: dict[str, list[float]] = {"coopkg": [], "oxigraph": []}
+            for turn in range(rounds):
+                for server in ((ours, theirs) if turn % 2 == 0 else (theirs, ours)):
+                    samples["coopkg" if server is ours else "oxigraph"].append(
+                        wrk(server, files[name], connections, seconds, True).rps)
+            per_round = sorted(a / b for a, b in zip(samples["coopkg"], samples["oxigraph"], strict=True) if b)
+            rows.append({"class": name, "connections": connections,
+                         "coopkg": statistics.median(samples["coopkg"]),
+                         "oxigraph": statistics.median(samples["oxigraph"]),
+                         "lowest": per_round[0], "highest": per_round[-1], "samples": samples})
+            print(f"  alternated, {name} c={connections}: {rows[-1]}", flush=True)
+    return rows
+
+
 def startup_seconds(dist: Path) -> float:
     code = ("import time; t=time.monotonic(); from coopkg.store import open_store; "
             f"open_store({str(dist)!r}); print(time.monotonic()-t)")
@@ -361,6 +390,18 @@ def report(datasets: dict[str, dict], limits: list[dict], machine: str) -> str:
                          f"{_ratio(ours, rd)} |")
         errors = {f"{s}:{k}": m.errors for s, r in servers.items() for k, m in r.items() if m.errors}
         lines += ["", f"Non-2xx or timed-out responses: {errors or 'none'}", ""]
+        if data.get("alternated"):
+            rows = data["alternated"]
+            lines += [f"Joins and aggregates again, coopkg and Oxigraph's server both up and measured in alternation "
+                      f"(median of {len(rows[0]['samples']['coopkg'])} runs each; the spread is that of the "
+                      "per-run ratios):", "",
+                      "| class | conns | coopkg req/s | Oxigraph req/s | coopkg / Oxigraph | lowest – highest |",
+                      "|---|---:|---:|---:|---:|---:|"]
+            for row in rows:
+                ratio = row["coopkg"] / row["oxigraph"]
+                lines.append(f"| {row['class']} | {row['connections']} | {row['coopkg']:,.0f} | {row['oxigraph']:,.0f} "
+                             f"| {ratio:.2f}× | {row['lowest']:.2f}× – {row['highest']:.2f}× |")
+            lines.append("")
         if data.get("engine"):
             lines += [ENGINE_INTRO, "", "| class | engine median ms | engine ceiling req/s | Oxigraph req/s (1 conn) "
                       "| ceiling / Oxigraph | coopkg req/s (1 conn) | coopkg / ceiling |",
@@ -446,10 +487,12 @@ def main() -> None:
         quads = sum(len((release / name).read_bytes().splitlines()) for name in ("data.nq", "inferred.nt"))
         engine = engine_alone(release, files, heavy or args.seconds)
         datasets[label] = {"servers": servers, "quads": quads, "startup": startup_seconds(release), "engine": engine,
-                           "limit_cost": time_limit_cost(release, files) if release == dist else None}
+                           "limit_cost": time_limit_cost(release, files) if release == dist else None,
+                           "alternated": alternated_ratios(release, files, args.work) if release == dist else None}
     out = HERE / "results" / f"{time.strftime('%Y-%m-%d')}.md"
     raw = {label: {"servers": {s: {k: vars(m) for k, m in r.items()} for s, r in d["servers"].items()},
-                   "limit_cost": d["limit_cost"], "engine": d["engine"]} for label, d in datasets.items()}
+                   "limit_cost": d["limit_cost"], "engine": d["engine"], "alternated": d["alternated"]}
+           for label, d in datasets.items()}
     out.with_suffix(".json").write_text(json.dumps({"datasets": raw}, indent=1))
     limits = time_limit_behaviour(dist)
     allocator = "jemalloc (LD_PRELOAD)" if PRELOAD else "glibc malloc"
