@@ -175,8 +175,9 @@ def closure(ontology: Graph, closed_schema: Graph, data: ox.Store, budget,
             progress: Callable[[str], None] | None = None) -> ox.Store:
     """The published OWL 2 RL entailments of ontology + ``data`` (see the module docstring).
 
-    ``data`` is used as the working store (two scratch graphs, dropped before returning,
-    also on failure); ``budget`` is a :class:`coopkg.reasoning.ReasoningBudget`.
+    ``data`` is used as the working store (a copy of the ontology and one scratch graph per
+    round, all dropped before returning, also on failure); ``budget`` is a
+    :class:`coopkg.reasoning.ReasoningBudget`.
     """
     refused = unsupported_constructs(ontology)
     if refused:
